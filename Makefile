@@ -1,0 +1,52 @@
+# cchc-analysis: the two commands a new user needs are `make report` and `make test`.
+# Everything runs inside a local virtual environment (.venv) that is created on first use and
+# refreshed whenever pyproject.toml changes.
+
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+YEAR ?= 2025
+
+# Quiet, reproducible runs of notebooks and progress bars under test.
+TEST_ENV := MPLBACKEND=Agg TQDM_DISABLE=1 IPYKERNEL_CELL_NAME="<IPY-INPUT>" PYTHONHASHSEED=0
+
+.PHONY: help setup report test lint sample clean-data lab clean
+
+help: ## Show this help
+	@echo "cchc-analysis: make <target>"
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (cchc)" >/dev/null
+	@touch $(STAMP)
+
+setup: $(STAMP) ## Create or refresh the local virtual environment (.venv)
+
+report: $(STAMP) ## Clean data/raw and build the review pack for YEAR (default 2025) into reports/YEAR
+	$(VENV)/bin/cchc report --year $(YEAR)
+
+test: $(STAMP) ## Run ruff, the tests (with doctests) and the notebooks under nbval
+	$(VENV)/bin/ruff check cchc_analysis tests
+	$(TEST_ENV) $(PY) -m pytest
+
+lint: $(STAMP) ## Ruff only
+	$(VENV)/bin/ruff check cchc_analysis tests
+
+sample: $(STAMP) ## Regenerate the bundled synthetic exports in data/raw/sample
+	$(VENV)/bin/cchc sample
+
+clean-data: $(STAMP) ## Clean data/raw into data/processed (canonical tables)
+	$(VENV)/bin/cchc clean
+
+lab: $(STAMP) ## Start JupyterLab on the notebooks
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
+
+clean: ## Remove generated outputs (data/processed, reports) but keep the READMEs
+	find data/processed reports -mindepth 1 ! -name README.md ! -name .gitkeep -exec rm -rf {} +

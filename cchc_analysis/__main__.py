@@ -1,0 +1,6 @@
+"""Allow ``python -m cchc_analysis``."""
+
+from cchc_analysis.cli import main
+
+if __name__ == "__main__":  # pragma: no cover - thin wrapper
+    raise SystemExit(main())

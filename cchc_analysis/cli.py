@@ -1,0 +1,139 @@
+"""The ``cchc`` command (also ``python -m cchc_analysis``).
+
+Sub-commands follow CONTRACT.md section 1: ``clean``, ``indicators``, ``report`` and ``sample``.
+Exit status: 0 when every input was read, 1 when a file could not be read (each named on standard
+error as ``error: FILE: REASON``), 2 for a wrong command line or a step that is not available yet.
+Bad input never produces a traceback: unexpected failures are reported in one sentence.
+
+>>> build_parser().parse_args(["sample", "--out", "x"]).out
+PosixPath('x')
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from cchc_analysis import __version__, config
+
+EXIT_OK = 0
+EXIT_UNREADABLE = 1
+EXIT_USAGE = 2
+
+
+class StepUnavailable(Exception):
+    """Raised when a sub-command's implementation has not landed yet."""
+
+
+def _require(module: str, attribute: str) -> Callable:
+    """Import ``module.attribute`` or raise :class:`StepUnavailable` when it does not exist yet."""
+    try:
+        mod = importlib.import_module(module)
+    except ModuleNotFoundError as exc:
+        if exc.name and exc.name.startswith("cchc_analysis"):
+            raise StepUnavailable(module) from exc
+        raise
+    func = getattr(mod, attribute, None)
+    if func is None:
+        raise StepUnavailable(f"{module}.{attribute}")
+    return func
+
+
+def _cmd_clean(args: argparse.Namespace) -> int:
+    clean = _require("cchc_analysis.ingest.pipeline", "clean")
+    inputs = [Path(p) for p in args.inputs] or [config.RAW_DIR]
+    report = clean(inputs, Path(args.out), kind=args.kind, progress=not args.quiet)
+    for name, reason in report.errors:
+        print(f"error: {name}: {reason}", file=sys.stderr)
+    for line in report.summary_lines():
+        print(line)
+    return int(report.exit_code)
+
+
+def _cmd_indicators(args: argparse.Namespace) -> int:
+    run = _require("cchc_analysis.indicators", "run_cli")
+    return int(run(processed=Path(args.processed), year=args.year, fmt=args.format, out=args.out))
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    run = _require("cchc_analysis.report", "run_cli")
+    return int(run(year=args.year, period=args.period, raw=Path(args.raw), out=args.out,
+                   params=args.params, progress=not args.quiet))
+
+
+def _cmd_sample(args: argparse.Namespace) -> int:
+    generate = _require("cchc_analysis.sample", "generate")
+    out = Path(args.out)
+    paths = generate(out, progress=not args.quiet)
+    print(f"Đã tạo {len(paths)} tệp dữ liệu mẫu (tổng hợp, không phải dữ liệu thật) trong {out}")
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser of the ``cchc`` command."""
+    parser = argparse.ArgumentParser(
+        prog="cchc",
+        description="Phân tích cải cách hành chính Sở Công Thương Khánh Hòa (cchc-analysis): "
+        "làm sạch dữ liệu, tính chỉ tiêu, lập báo cáo sơ kết.",
+    )
+    parser.add_argument("--version", action="version", version=f"cchc-analysis {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    p = sub.add_parser("clean", help="làm sạch các tệp xuất (clean exports into canonical tables)")
+    p.add_argument("inputs", nargs="*", metavar="INPUT", help="tệp hoặc thư mục (mặc định data/raw)")
+    p.add_argument("--out", default=str(config.PROCESSED_DIR), help="thư mục kết quả (data/processed)")
+    p.add_argument("--kind", choices=["dossiers", "report06a", "evaluations", "survey", "budget",
+                                      "payroll", "manual"], help="buộc loại dữ liệu cho mọi tệp")
+    p.add_argument("-q", "--quiet", action="store_true", help="không hiện thanh tiến trình")
+    p.set_defaults(func=_cmd_clean)
+
+    p = sub.add_parser("indicators", help="bảng chỉ tiêu (the tidy indicator table)")
+    p.add_argument("--processed", default=str(config.PROCESSED_DIR), help="thư mục bảng đã làm sạch")
+    p.add_argument("--year", type=int, help="năm (mặc định: mọi năm)")
+    p.add_argument("--format", choices=["csv", "json"], default="csv")
+    p.add_argument("--out", help="tệp kết quả (mặc định: in ra màn hình)")
+    p.set_defaults(func=_cmd_indicators)
+
+    p = sub.add_parser("report", help="lập bộ báo cáo sơ kết (build the review pack)")
+    p.add_argument("--year", type=int, default=2025, help="năm báo cáo (mặc định 2025)")
+    p.add_argument("--period", help="kỳ báo cáo, ví dụ 2026-H1 (mặc định: cả năm)")
+    p.add_argument("--raw", default=str(config.RAW_DIR), help="thư mục dữ liệu thô (data/raw)")
+    p.add_argument("--out", help="thư mục báo cáo (mặc định reports/YEAR)")
+    p.add_argument("--params", help="tệp YAML tham số cho notebook (thư mục params/)")
+    p.add_argument("-q", "--quiet", action="store_true", help="không hiện thanh tiến trình")
+    p.set_defaults(func=_cmd_report)
+
+    p = sub.add_parser("sample", help="tạo lại dữ liệu mẫu tổng hợp (regenerate the synthetic sample)")
+    p.add_argument("--out", default=str(config.SAMPLE_DIR), help="thư mục đích (data/raw/sample)")
+    p.add_argument("-q", "--quiet", action="store_true", help="không hiện thanh tiến trình")
+    p.set_defaults(func=_cmd_sample)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status (never raises for bad input)."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse already printed the usage message
+        return int(exc.code or 0) and EXIT_USAGE
+    try:
+        return args.func(args)
+    except StepUnavailable:
+        print(f"cchc {args.command}: chức năng này chưa có trong phiên bản {__version__} "
+              "(not yet available).", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("Đã dừng theo yêu cầu; các kết quả trước đó vẫn giữ nguyên.", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - last line of defence: one sentence, no traceback
+        print(f"error: cchc {args.command}: lỗi không mong đợi ({type(exc).__name__}: {exc}). "
+              "Hãy báo lại cho nhóm phát triển kèm lệnh đã chạy.", file=sys.stderr)
+        return EXIT_UNREADABLE
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,40 @@
+"""Data-driven registries: header synonyms, vocabularies and the programme's milestones.
+
+The registries are YAML files beside this module. They are data, not code: an analyst can add a
+header spelling or a status label without touching Python. :func:`load` reads one of them (cached).
+
+>>> sorted(load("vocab"))[:3]
+['channel', 'flag', 'likert']
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+REGISTRY_DIR = Path(__file__).resolve().parent
+
+
+@cache
+def load(name: str) -> dict[str, Any]:
+    """Return the parsed content of ``registry/<name>.yaml``.
+
+    Parameters
+    ----------
+    name : str
+        ``"columns"``, ``"vocab"`` or ``"milestones"`` (any YAML file of the folder).
+
+    Returns
+    -------
+    dict
+        The YAML mapping. The result is cached; treat it as read-only.
+    """
+    path = REGISTRY_DIR / f"{name}.yaml"
+    with path.open(encoding="utf-8") as fh:
+        data = yaml.safe_load(fh)
+    if not isinstance(data, dict):
+        raise ValueError(f"registry {path.name} must hold a mapping at the top level")
+    return data
