@@ -164,3 +164,170 @@ def target_value(target: Mapping[str, Any], history: Mapping[int, float] | None 
     if factor is None:
         return None
     return float(stat) * float(factor)
+
+
+# --------------------------------------------------------------------------------------------------
+# status against the milestones
+
+STATUS_WORDS_VI = {
+    "met": "Đã đạt",
+    "on_track": "Đúng lộ trình",
+    "at_risk": "Có nguy cơ không đạt",
+    "off_track": "Chậm so với lộ trình",
+    "no_target": "Không có chỉ tiêu",
+    "no_data": "Chưa có số liệu",
+}
+
+
+def _compare(value: float, operator: str, target: float) -> bool:
+    return {">=": value >= target, ">": value > target, "<=": value <= target, "<": value < target}[operator]
+
+
+def next_target(spec: Mapping[str, Any], year: int) -> Mapping[str, Any] | None:
+    """The target a value of ``year`` is judged against: the first one due in or after that year,
+    else the last one.
+
+    >>> spec = {"targets": [{"year": 2025}, {"year": 2030}]}
+    >>> next_target(spec, 2024)["year"], next_target(spec, 2026)["year"], next_target(spec, 2031)["year"]
+    (2025, 2030, 2030)
+    >>> next_target({"targets": []}, 2024) is None
+    True
+    """
+    targets = sorted(spec.get("targets") or [], key=lambda t: t["year"])
+    if not targets:
+        return None
+    for target in targets:
+        if target["year"] >= year:
+            return target
+    return targets[-1]
+
+
+def path_value(year: int, start_year: int, start_value: float | None, target_year: int, target: float) -> float:
+    """The straight path from ``(start_year, start_value)`` to ``(target_year, target)`` at ``year``.
+
+    Without a start value the path is the target itself.
+
+    >>> path_value(2023, 2021, 0.5, 2025, 0.9)
+    0.7
+    >>> path_value(2020, 2021, 0.5, 2025, 0.9), path_value(2027, 2021, 0.5, 2025, 0.9)
+    (0.5, 0.9)
+    """
+    if start_value is None or target_year <= start_year:
+        return target
+    frac = min(max((year - start_year) / (target_year - start_year), 0.0), 1.0)
+    return round(start_value + (target - start_value) * frac, 12)
+
+
+def judge(value: float | None, target: float | None, operator: str, year: int, target_year: int,
+          path: float, band: float) -> str:
+    """Status of one value: ``met``, ``on_track``, ``at_risk``, ``off_track`` (or ``no_data``/``no_target``).
+
+    ``band`` is how far short of the path (in the indicator's own unit) still counts as at risk.
+
+    >>> judge(0.92, 0.9, ">=", 2024, 2025, 0.85, 0.05)
+    'met'
+    >>> judge(0.86, 0.9, ">=", 2024, 2025, 0.85, 0.05), judge(0.81, 0.9, ">=", 2024, 2025, 0.85, 0.05)
+    ('on_track', 'at_risk')
+    >>> judge(0.70, 0.9, ">=", 2024, 2025, 0.85, 0.05), judge(0.89, 0.9, ">=", 2025, 2025, 0.9, 0.05)
+    ('off_track', 'off_track')
+    >>> judge(110, 100, "<=", 2027, 2030, 112, 5.6)   # a falling target, below its path
+    'on_track'
+    """
+    if value is None or value != value:
+        return "no_data"
+    if target is None:
+        return "no_target"
+    if _compare(value, operator, target):
+        return "met"
+    if year >= target_year:
+        return "off_track"
+    rising = operator.startswith(">")
+    if (value >= path) if rising else (value <= path):
+        return "on_track"
+    if (value >= path - band) if rising else (value <= path + band):
+        return "at_risk"
+    return "off_track"
+
+
+def required_annual_change(current: float, target: float, years_left: int) -> float | None:
+    """The constant yearly rate of change that takes ``current`` to ``target`` in ``years_left`` years.
+
+    >>> round(required_annual_change(100.0, 81.0, 2), 4)
+    -0.1
+    >>> required_annual_change(100.0, 90.0, 0) is None
+    True
+    """
+    if years_left <= 0 or not current or current <= 0 or target <= 0:
+        return None
+    return (target / current) ** (1.0 / years_left) - 1.0
+
+
+def assess(table: Any, registry_data: Mapping[str, Any] | None = None) -> Any:
+    """Add ``target_value``, ``target_year`` and ``status`` to an indicator table.
+
+    Each (indicator, breakdown) series is judged with its own yearly history: relative targets use
+    that history for their baseline, and the path starts at the baseline year's value (or at the
+    last year of a relative target's baseline window).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Rows with ``indicator_id``, ``period``, ``breakdown``, ``value`` and ``unit``.
+    registry_data : mapping, optional
+        The milestone registry (default: the packaged one).
+    """
+    import pandas as pd
+
+    reg = registry_data or registry.load("milestones")
+    settings = reg.get("settings") or {}
+    rules = reg.get("status_rules") or {}
+    base_year = int(rules.get("baseline_year", 2021))
+    table = table.copy()
+    years = table["period"].astype(str).str[:4].astype(int)
+    is_year = table["period"].astype(str).str.len() == 4
+    history: dict[tuple[str, str], dict[int, float]] = {}
+    for (ind, bd, yr, val) in zip(table.loc[is_year, "indicator_id"], table.loc[is_year, "breakdown"],
+                                  years[is_year], table.loc[is_year, "value"], strict=True):
+        if val == val and val is not None:
+            history.setdefault((ind, bd), {})[int(yr)] = float(val)
+
+    keys = pd.DataFrame({"indicator_id": table["indicator_id"], "breakdown": table["breakdown"], "year": years})
+    facts = {}
+    for ind, bd, yr in keys.drop_duplicates().itertuples(index=False):
+        spec = (reg.get("indicators") or {}).get(ind) or {}
+        target = next_target(spec, int(yr))
+        if target is None:
+            facts[(ind, bd, yr)] = (None, None, None, None, None)
+            continue
+        hist = history.get((ind, bd), {})
+        tval = target_value(target, hist, settings)
+        if tval is None:
+            facts[(ind, bd, yr)] = (None, target["year"], None, None, None)
+            continue
+        if target.get("baseline"):
+            start = int(target["baseline"]["years"][1])
+        else:
+            known = sorted(y for y in hist if y >= base_year)
+            start = known[0] if known else base_year
+        path = path_value(int(yr), start, hist.get(start), int(target["year"]), tval)
+        if spec.get("unit") == "share":
+            band = float(rules.get("at_risk_band_share", 0.05))
+        else:
+            band = float(rules.get("at_risk_band_relative", 0.05)) * abs(path)
+        facts[(ind, bd, yr)] = (tval, int(target["year"]), target["operator"], path, band)
+
+    status, tvals, tyears = [], [], []
+    for ind, bd, yr, val in zip(table["indicator_id"], table["breakdown"], years, table["value"], strict=True):
+        tval, tyear, op, path, band = facts[(ind, bd, yr)]
+        tvals.append(tval)
+        tyears.append(tyear)
+        if val is None or val != val:
+            status.append("no_data")
+        elif tval is None:
+            status.append("no_target")
+        else:
+            status.append(judge(float(val), tval, op, int(yr), tyear, path, band))
+    table["target_value"] = tvals
+    table["target_year"] = tyears
+    table["status"] = status
+    return table

@@ -1,0 +1,417 @@
+"""The tidy indicator table of CONTRACT.md section 4.
+
+Every indicator is computed from the canonical tables with its numerator and denominator, for years,
+halves, quarters and months (dated indicators) and for the breakdowns ``all``, ``field=…``, ``unit=…``
+(dossiers), ``field=…`` (evaluations linked to dossiers) and ``aspect=…`` (survey). Dated counts are
+first aggregated by month, then rolled up, so the months of a quarter always add up to the quarter.
+Shares with a denominator of 0 have an empty value and status ``no_data``; the status of every other
+row against the programme's milestones comes from :mod:`cchc_analysis.milestones`.
+
+Definitions (CONTRACT.md section 3), dates compared as calendar dates:
+
+- *received in* a period: ``received_at`` in it and status neither ``registered`` nor ``rejected``;
+- *resolved in* a period: ``resolved_at`` in it and status ``resolved`` or ``returned``;
+- on time: resolved on or before the due date, or with no due date; a withdrawn dossier counts as on
+  time, on its ``resolved_at`` date; a null flag counts as false.
+
+>>> import pandas as pd
+>>> d = pd.DataFrame({"dossier_id": ["a", "b"], "field": ["Điện", "Điện"], "unit": [None, None],
+...     "channel": ["online", "in_person"], "service_level": ["full", "none"],
+...     "received_at": pd.to_datetime(["2024-01-05", "2024-02-10"]),
+...     "due_at": pd.to_datetime(["2024-01-10", None]), "resolved_at": pd.to_datetime(["2024-01-12", None]),
+...     "status": ["returned", "in_progress"], "fee_required": [True, False],
+...     "paid_online": [True, None], "result_digitized": [True, None], "eid_verified": [False, None]})
+>>> t = compute({"dossiers": d}, year=2024)
+>>> row = t[(t.indicator_id == "dossier_online_share") & (t.period == "2024") & (t.breakdown == "all")]
+>>> row[["numerator", "denominator", "value"]].values.tolist()
+[[1, 2, 0.5]]
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from cchc_analysis import milestones
+from cchc_analysis.io import write_text_atomic
+
+COLUMNS = ["indicator_id", "period", "breakdown", "numerator", "denominator", "value", "unit",
+           "target_value", "target_year", "status"]
+PERIOD_KINDS = ("year", "half", "quarter", "month")
+RECEIVED_EXCLUDED = ("registered", "rejected")
+RESOLVED_STATUSES = ("resolved", "returned")
+SURVEY_ASPECTS = ("access", "procedure", "staff", "result", "feedback", "overall")
+
+#: Dossier indicators computed on the received set: id -> (numerator flag, denominator flag).
+RECEIVED_INDICATORS = {
+    "dossier_online_share": ("is_online", None),
+    "dossier_full_online_share": ("is_full", None),
+    "online_payment_share": ("paid_fee_online", "fee_required"),
+    "eid_verified_share": ("online_eid", "is_online"),
+}
+#: Dossier indicators computed on the resolved (and withdrawn) set.
+RESOLVED_INDICATORS = {
+    "dossier_on_time_share": ("on_time", "closed"),
+    "result_digitized_share": ("digitized", "resolved"),
+}
+MANUAL_IDS = ("internal_e_transfer_share", "work_records_online_share", "digital_inspection_share",
+              "internal_procedures_published_share", "full_online_procedure_share", "eid_citizen_share")
+
+
+# --------------------------------------------------------------------------------------------------
+# periods
+
+
+def month_key(dates: pd.Series) -> pd.Series:
+    """``YYYY-MM`` of each date (missing stays missing).
+
+    >>> month_key(pd.Series(pd.to_datetime(["2024-07-31 23:59", None]))).tolist()
+    ['2024-07', nan]
+    """
+    dates = pd.to_datetime(dates)
+    out = dates.dt.strftime("%Y-%m")
+    return out.where(dates.notna(), np.nan).astype(object)
+
+
+def roll_up(month: pd.Series, kind: str) -> pd.Series:
+    """Map ``YYYY-MM`` labels to the period of ``kind`` (``year``, ``half``, ``quarter``, ``month``).
+
+    >>> roll_up(pd.Series(["2024-01", "2024-07", "2024-12"]), "quarter").tolist()
+    ['2024-Q1', '2024-Q3', '2024-Q4']
+    >>> roll_up(pd.Series(["2024-06", "2024-07"]), "half").tolist()
+    ['2024-H1', '2024-H2']
+    """
+    year = month.str[:4]
+    m = month.str[5:7].astype(int)
+    if kind == "month":
+        return month
+    if kind == "year":
+        return year
+    if kind == "quarter":
+        return year + "-Q" + ((m - 1) // 3 + 1).astype(str)
+    if kind == "half":
+        return year + "-H" + np.where(m <= 6, "1", "2")
+    raise ValueError(f"unknown period kind {kind!r}")
+
+
+def periods_of_year(year: int) -> list[str]:
+    """The 19 periods of a year: the year, two halves, four quarters, twelve months.
+
+    >>> periods_of_year(2025)[:4], len(periods_of_year(2025))
+    (['2025', '2025-H1', '2025-H2', '2025-Q1'], 19)
+    """
+    return ([str(year), f"{year}-H1", f"{year}-H2"] + [f"{year}-Q{q}" for q in range(1, 5)]
+            + [f"{year}-{m:02d}" for m in range(1, 13)])
+
+
+def period_year(period: pd.Series) -> pd.Series:
+    """The calendar year of each period label.
+
+    >>> period_year(pd.Series(["2024", "2025-Q2"])).tolist()
+    [2024, 2025]
+    """
+    return period.astype(str).str[:4].astype(int)
+
+
+# --------------------------------------------------------------------------------------------------
+# counting
+
+
+def _flag(frame: pd.DataFrame, column: str) -> pd.Series:
+    """A boolean column where null counts as false."""
+    if column not in frame:
+        return pd.Series(False, index=frame.index)
+    return frame[column].fillna(False).astype(bool)
+
+
+def _monthly_counts(events: pd.DataFrame, flags: list[str], breakdowns: list[str]) -> pd.DataFrame:
+    """Sum boolean ``flags`` of ``events`` by month and by each breakdown column (plus ``all``).
+
+    Returns long rows: ``month``, ``breakdown``, one column per flag (integer sums).
+    """
+    parts = []
+    base = events[["month", *flags]]
+    parts.append(base.groupby("month", sort=False)[flags].sum().reset_index().assign(breakdown="all"))
+    for col in breakdowns:
+        sub = events[["month", col, *flags]].dropna(subset=[col])
+        if sub.empty:
+            continue
+        grouped = sub.groupby(["month", col], sort=False, observed=True)[flags].sum().reset_index()
+        grouped["breakdown"] = f"{col}=" + grouped[col].astype(str)
+        parts.append(grouped.drop(columns=col))
+    return pd.concat(parts, ignore_index=True)
+
+
+def _share_rows(monthly: pd.DataFrame, spec: Mapping[str, tuple[str, str | None]],
+                count_col: str = "n") -> pd.DataFrame:
+    """Roll monthly flag sums up to every period kind and shape them as indicator rows."""
+    rows = []
+    for kind in PERIOD_KINDS:
+        rolled = monthly.assign(period=roll_up(monthly["month"], kind))
+        sums = rolled.drop(columns="month").groupby(["period", "breakdown"], sort=False).sum().reset_index()
+        for ind_id, (num, den) in spec.items():
+            rows.append(pd.DataFrame({
+                "indicator_id": ind_id, "period": sums["period"], "breakdown": sums["breakdown"],
+                "numerator": sums[num], "denominator": sums[den or count_col]}))
+    if not rows:
+        return pd.DataFrame(columns=["indicator_id", "period", "breakdown", "numerator", "denominator"])
+    return pd.concat(rows, ignore_index=True)
+
+
+def dossier_counts(dossiers: pd.DataFrame) -> pd.DataFrame:
+    """Numerators and denominators of the six dossier indicators, by period and breakdown.
+
+    Only (indicator, period, breakdown) keys with at least one dossier in the received or resolved
+    set appear; :func:`compute` adds the empty ones.
+    """
+    d = dossiers
+    status = d["status"].astype(str)
+    breakdowns = [c for c in ("field", "unit") if c in d]
+    received = d[~status.isin(RECEIVED_EXCLUDED) & d["received_at"].notna()]
+    is_online = received["channel"].astype(str).eq("online")
+    rec = pd.DataFrame({
+        "month": month_key(received["received_at"]),
+        "n": True,
+        "is_online": is_online,
+        "is_full": received["service_level"].astype(str).eq("full") if "service_level" in received else False,
+        "fee_required": _flag(received, "fee_required"),
+        "paid_fee_online": _flag(received, "fee_required") & _flag(received, "paid_online"),
+        "online_eid": is_online & _flag(received, "eid_verified"),
+    }, index=received.index)
+    for col in breakdowns:
+        rec[col] = received[col]
+    rec_monthly = _monthly_counts(rec, ["n", "is_online", "is_full", "fee_required", "paid_fee_online",
+                                        "online_eid"], breakdowns)
+
+    closed_mask = status.isin((*RESOLVED_STATUSES, "withdrawn")) & d["resolved_at"].notna()
+    closed = d[closed_mask]
+    is_resolved = closed["status"].astype(str).isin(RESOLVED_STATUSES)
+    resolved_day = pd.to_datetime(closed["resolved_at"]).dt.normalize()
+    due_day = pd.to_datetime(closed["due_at"]).dt.normalize()
+    in_time = due_day.isna() | (resolved_day <= due_day)
+    res = pd.DataFrame({
+        "month": month_key(closed["resolved_at"]),
+        "closed": True,
+        "on_time": in_time | ~is_resolved,
+        "resolved": is_resolved,
+        "digitized": is_resolved & _flag(closed, "result_digitized"),
+    }, index=closed.index)
+    for col in breakdowns:
+        res[col] = closed[col]
+    res_monthly = _monthly_counts(res, ["closed", "on_time", "resolved", "digitized"], breakdowns)
+    return pd.concat([_share_rows(rec_monthly, RECEIVED_INDICATORS),
+                      _share_rows(res_monthly, RESOLVED_INDICATORS, count_col="closed")], ignore_index=True)
+
+
+def satisfaction_counts(evaluations: pd.DataFrame, dossiers: pd.DataFrame | None = None) -> pd.DataFrame:
+    """``satisfaction_share`` by period, overall and by the field of the linked dossier.
+
+    An evaluation without an overall answer is not an answer: it is in neither count.
+    """
+    ev = evaluations.dropna(subset=["overall", "evaluated_at"])
+    frame = pd.DataFrame({
+        "month": month_key(ev["evaluated_at"]),
+        "n": True,
+        "ok": ev["overall"].astype(str).isin(("very_satisfied", "satisfied")),
+    }, index=ev.index)
+    breakdowns = []
+    if dossiers is not None and "dossier_id" in ev and "field" in dossiers:
+        fields = dossiers.drop_duplicates("dossier_id").set_index("dossier_id")["field"]
+        frame["field"] = ev["dossier_id"].map(fields)
+        breakdowns.append("field")
+    monthly = _monthly_counts(frame, ["n", "ok"], breakdowns)
+    return _share_rows(monthly, {"satisfaction_share": ("ok", None)})
+
+
+def survey_counts(responses: pd.DataFrame) -> pd.DataFrame:
+    """``survey_satisfaction_share``: answers scoring 4 or 5 over answers, overall and by aspect."""
+    r = responses.dropna(subset=["score", "submitted_at"])
+    frame = pd.DataFrame({
+        "month": month_key(r["submitted_at"]),
+        "n": True,
+        "ok": r["score"].astype(float) >= 4,
+        "aspect": r["aspect"],
+    }, index=r.index)
+    monthly = _monthly_counts(frame, ["n", "ok"], ["aspect"])
+    return _share_rows(monthly, {"survey_satisfaction_share": ("ok", None)})
+
+
+def manual_counts(manual: pd.DataFrame) -> pd.DataFrame:
+    """The hand-kept indicators, as given (period, numerator, denominator)."""
+    m = manual[manual["indicator_id"].isin(MANUAL_IDS)]
+    return pd.DataFrame({"indicator_id": m["indicator_id"], "period": m["period"].astype(str),
+                         "breakdown": "all", "numerator": m["numerator"], "denominator": m["denominator"]})
+
+
+def budget_amounts(budget: pd.DataFrame) -> pd.DataFrame:
+    """``public_unit_budget_vnd``: state-budget spending, actual where known else planned, by year.
+
+    The stage is chosen per unit, category and year (an actual figure replaces the plan).
+    """
+    b = budget[budget["funding"].astype(str).eq("state_budget")].copy()
+    b["rank"] = b["stage"].map({"actual": 0, "plan": 1})
+    b = b.sort_values("rank").drop_duplicates(["unit", "year", "category"], keep="first")
+    return _yearly_sum(b, "amount_vnd", "public_unit_budget_vnd")
+
+
+def payroll_amounts(payroll: pd.DataFrame) -> pd.DataFrame:
+    """``public_unit_headcount``: actual headcount funded by the state budget, by year."""
+    p = payroll[payroll["funding"].astype(str).eq("state_budget")]
+    return _yearly_sum(p, "headcount_actual", "public_unit_headcount")
+
+
+def _yearly_sum(frame: pd.DataFrame, column: str, ind_id: str) -> pd.DataFrame:
+    frame = frame.dropna(subset=[column])
+    parts = [frame.groupby("year")[column].sum().reset_index().assign(breakdown="all")]
+    if "unit" in frame:
+        by_unit = frame.groupby(["year", "unit"])[column].sum().reset_index()
+        by_unit["breakdown"] = "unit=" + by_unit["unit"].astype(str)
+        parts.append(by_unit.drop(columns="unit"))
+    out = pd.concat(parts, ignore_index=True)
+    return pd.DataFrame({"indicator_id": ind_id, "period": out["year"].astype(int).astype(str),
+                         "breakdown": out["breakdown"], "value": out[column].astype(float)})
+
+
+# --------------------------------------------------------------------------------------------------
+# the table
+
+
+def _grid(ind_ids: list[str], years: list[int], breakdowns: list[str]) -> pd.DataFrame:
+    periods = [p for y in years for p in periods_of_year(y)]
+    index = pd.MultiIndex.from_product([ind_ids, periods, breakdowns],
+                                       names=["indicator_id", "period", "breakdown"])
+    return index.to_frame(index=False)
+
+
+def _complete(counts: pd.DataFrame, ind_ids: list[str], years: list[int],
+              extra_breakdowns: tuple[str, ...] | list[str] = ()) -> pd.DataFrame:
+    """Add the keys of every period of ``years`` and every breakdown seen or named, with zero counts."""
+    if not years:
+        return counts
+    breakdowns = sorted(set(counts["breakdown"]) | {"all"} | set(extra_breakdowns))
+    grid = _grid(ind_ids, years, breakdowns)
+    keys = ["indicator_id", "period", "breakdown"]
+    merged = grid.merge(counts, on=keys, how="outer")
+    merged[["numerator", "denominator"]] = merged[["numerator", "denominator"]].fillna(0)
+    return merged
+
+
+def _years_of(*dates: pd.Series) -> list[int]:
+    years: set[int] = set()
+    for series in dates:
+        s = pd.to_datetime(series).dropna()
+        if not s.empty:
+            years.update(range(int(s.min().year), int(s.max().year) + 1))
+    return sorted(years)
+
+
+def compute(tables: Mapping[str, pd.DataFrame], year: int | None = None,
+            registry: Mapping | None = None) -> pd.DataFrame:
+    """Compute the indicator table from canonical tables.
+
+    Parameters
+    ----------
+    tables : mapping
+        Canonical tables by name (``dossiers``, ``evaluations``, ``survey_responses``,
+        ``manual_indicators``, ``budget``, ``payroll``); any may be missing.
+    year : int, optional
+        Keep only the periods of this year (all years when omitted). Status is still judged with
+        the whole history (baselines need earlier years).
+    registry : mapping, optional
+        The milestone registry (default: ``registry/milestones.yaml``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of CONTRACT.md section 4, sorted by indicator, period and breakdown.
+    """
+    parts = []
+    dossiers = tables.get("dossiers")
+    if dossiers is not None and not dossiers.empty:
+        ids = list(RECEIVED_INDICATORS) + list(RESOLVED_INDICATORS)
+        years = _years_of(dossiers["received_at"], dossiers["resolved_at"])
+        parts.append(_complete(dossier_counts(dossiers), ids, years))
+    evaluations = tables.get("evaluations")
+    if evaluations is not None and not evaluations.empty:
+        fields = [] if dossiers is None or "field" not in dossiers else [
+            f"field={f}" for f in dossiers["field"].dropna().unique()]
+        counts = satisfaction_counts(evaluations, dossiers)
+        parts.append(_complete(counts, ["satisfaction_share"], _years_of(evaluations["evaluated_at"]), fields))
+    responses = tables.get("survey_responses")
+    if responses is not None and not responses.empty:
+        aspects = [f"aspect={a}" for a in SURVEY_ASPECTS]
+        parts.append(_complete(survey_counts(responses), ["survey_satisfaction_share"],
+                               _years_of(responses["submitted_at"]), aspects))
+    manual = tables.get("manual_indicators")
+    if manual is not None and not manual.empty:
+        parts.append(manual_counts(manual))
+    shares = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
+        columns=["indicator_id", "period", "breakdown", "numerator", "denominator"])
+    shares = shares.astype({"numerator": "float64", "denominator": "float64"})
+    with np.errstate(invalid="ignore", divide="ignore"):
+        shares["value"] = np.where(shares["denominator"] > 0, shares["numerator"] / shares["denominator"], np.nan)
+    shares["unit"] = "share"
+
+    amounts = []
+    if tables.get("budget") is not None and not tables["budget"].empty:
+        amounts.append(budget_amounts(tables["budget"]).assign(unit="vnd"))
+    if tables.get("payroll") is not None and not tables["payroll"].empty:
+        amounts.append(payroll_amounts(tables["payroll"]).assign(unit="persons"))
+    table = pd.concat([shares, *amounts], ignore_index=True)
+    if table.empty:
+        return pd.DataFrame(columns=COLUMNS)
+    table = milestones.assess(table, registry)
+    if year is not None:
+        table = table[period_year(table["period"]) == int(year)]
+    return _finish(table)
+
+
+def _finish(table: pd.DataFrame) -> pd.DataFrame:
+    table = table.reindex(columns=COLUMNS)
+    table = table.astype({"numerator": "Int64", "denominator": "Int64", "value": "float64",
+                          "target_value": "float64", "target_year": "Int64"})
+    for col in ("indicator_id", "period", "breakdown", "unit", "status"):
+        table[col] = table[col].astype("string")
+    order = table["period"].str.len().map({4: 0, 7: 1}).fillna(2)
+    table = table.assign(_o=order).sort_values(["indicator_id", "_o", "period", "breakdown"], kind="stable")
+    return table.drop(columns="_o").reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------------------------------
+# reading and the command line
+
+TABLE_FILES = ("dossiers", "evaluations", "survey_responses", "manual_indicators", "budget", "payroll",
+               "report06a")
+
+
+def load_tables(processed: Path) -> dict[str, pd.DataFrame]:
+    """Read the canonical tables present in ``processed`` (missing ones are simply absent)."""
+    tables = {}
+    for name in TABLE_FILES:
+        path = Path(processed) / f"{name}.parquet"
+        if path.is_file():
+            tables[name] = pd.read_parquet(path)
+    return tables
+
+
+def run_cli(processed: Path, year: int | None = None, fmt: str = "csv", out: str | None = None) -> int:
+    """``cchc indicators``: print or write the indicator table; return the exit status."""
+    tables = load_tables(processed)
+    if not tables:
+        print(f"error: {processed}: không có bảng dữ liệu đã làm sạch nào; hãy chạy `cchc clean` trước.",
+              file=sys.stderr)
+        return 1
+    table = compute(tables, year=year)
+    if fmt == "json":
+        text = table.to_json(orient="records", force_ascii=False, indent=1, double_precision=12)
+    else:
+        text = table.to_csv(index=False, float_format="%.12g", lineterminator="\n")
+    if out:
+        write_text_atomic(Path(out), text, bom=(fmt == "csv"))
+    else:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    return 0

@@ -1,0 +1,71 @@
+"""Optional acceptance check: indicator numerators and denominators equal ../shared/examples/truth.json.
+
+Skipped when the shared examples are not beside the project (a user's clone has none).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from cchc_analysis import indicators
+
+EXAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "examples"
+pytestmark = [pytest.mark.shared,
+              pytest.mark.skipif(not (EXAMPLES / "truth.json").is_file(), reason="../shared/examples is absent")]
+KEYS = ["indicator_id", "period", "breakdown"]
+
+
+@pytest.fixture(scope="module")
+def truth():
+    return json.loads((EXAMPLES / "truth.json").read_text(encoding="utf-8"))
+
+
+def expected_dossiers(truth) -> pd.DataFrame:
+    ed = truth["expected_dossiers"]
+    frame = pd.DataFrame(ed["rows"], columns=ed["columns"])
+    for col in ("received_at", "due_at", "resolved_at"):
+        frame[col] = pd.to_datetime(frame[col])
+    return frame
+
+
+def compare(truth_rows: list[dict], table: pd.DataFrame) -> None:
+    """Every truth key matches; every other key of the same families has a zero denominator."""
+    expected = pd.DataFrame(truth_rows)
+    families = set(zip(expected.indicator_id, expected.breakdown.str.split("=").str[0], strict=True))
+    fam = list(zip(table.indicator_id, table.breakdown.str.split("=").str[0], strict=True))
+    ours = table[[f in families for f in fam]]
+    merged = expected.merge(ours, on=KEYS, how="outer", suffixes=("_truth", ""), indicator=True)
+    missing = merged[merged["_merge"] == "left_only"]
+    assert missing.empty, missing[KEYS].head().to_string()
+    extra = merged[(merged["_merge"] == "right_only") & (merged["denominator"].fillna(0) > 0)]
+    assert extra.empty, extra[KEYS].head().to_string()
+    both = merged[merged["_merge"] == "both"]
+    shares = both[both["unit"] == "share"]
+    assert (shares["numerator"].astype(int) == shares["numerator_truth"].astype(int)).all()
+    assert (shares["denominator"].astype(int) == shares["denominator_truth"].astype(int)).all()
+    amounts = both[both["unit"] != "share"]
+    assert (amounts["value"].round(3) == amounts["value_truth"].astype(float).round(3)).all()
+    empty = merged[merged["_merge"] == "right_only"]
+    assert (empty["status"] == "no_data").all() and empty["value"].isna().all()
+
+
+def test_dossier_indicators_from_the_expected_dossiers(truth):
+    table = indicators.compute({"dossiers": expected_dossiers(truth)})
+    rows = [r for r in truth["combined"]["indicators"]
+            if r["indicator_id"] in indicators.RECEIVED_INDICATORS or r["indicator_id"] in
+            indicators.RESOLVED_INDICATORS]
+    assert len(rows) > 1000
+    compare(rows, table)
+
+
+def test_all_indicators_after_cleaning_the_examples(truth, tmp_path):
+    pipeline = pytest.importorskip("cchc_analysis.ingest.pipeline")
+    files = sorted(EXAMPLES.glob("p0*"))
+    report = pipeline.clean(files, tmp_path, progress=False)
+    assert report.exit_code == 0
+    table = indicators.compute(indicators.load_tables(tmp_path))
+    compare(truth["combined"]["indicators"], table)
