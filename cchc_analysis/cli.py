@@ -6,7 +6,7 @@ error as ``error: FILE: REASON``), 2 for a wrong command line or a step that is 
 Bad input never produces a traceback: unexpected failures are reported in one sentence.
 
 >>> build_parser().parse_args(["sample", "--out", "x"]).out
-PosixPath('x')
+'x'
 """
 
 from __future__ import annotations

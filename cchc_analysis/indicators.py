@@ -36,7 +36,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from cchc_analysis import milestones
+from cchc_analysis import milestones, registry
 from cchc_analysis.io import write_text_atomic
 
 COLUMNS = ["indicator_id", "period", "breakdown", "numerator", "denominator", "value", "unit",
@@ -118,6 +118,27 @@ def period_year(period: pd.Series) -> pd.Series:
 
 
 # --------------------------------------------------------------------------------------------------
+# comparable units
+
+
+def comparable_units(units: pd.Series, merges: list[Mapping] | None = None) -> pd.Series:
+    """Map unit names to their successors (``registry/units.yaml``), so that series compare.
+
+    >>> comparable_units(pd.Series(["TRUNG TÂM XÚC TIẾN THƯƠNG MẠI NINH THUẬN", "Khác", None])).tolist()[:2]
+    ['Trung tâm Xúc tiến thương mại', 'Khác']
+    """
+    from cchc_analysis.ingest.text import fold
+
+    merges = registry.load("units").get("merges") or [] if merges is None else merges
+    mapping = {fold(m["from"]): m["to"] for m in merges}
+    if not mapping:
+        return units
+    values = units.astype(object)
+    lookup = {u: mapping.get(fold(u), u) for u in pd.unique(values.dropna())}
+    return values.map(lookup)
+
+
+# --------------------------------------------------------------------------------------------------
 # counting
 
 
@@ -169,6 +190,8 @@ def dossier_counts(dossiers: pd.DataFrame) -> pd.DataFrame:
     set appear; :func:`compute` adds the empty ones.
     """
     d = dossiers
+    if "unit" in d:
+        d = d.assign(unit=comparable_units(d["unit"]))
     status = d["status"].astype(str)
     breakdowns = [c for c in ("field", "unit") if c in d]
     received = d[~status.isin(RECEIVED_EXCLUDED) & d["received_at"].notna()]
@@ -252,10 +275,21 @@ def budget_amounts(budget: pd.DataFrame) -> pd.DataFrame:
 
     The stage is chosen per unit, category and year (an actual figure replaces the plan).
     """
-    b = budget[budget["funding"].astype(str).eq("state_budget")].copy()
-    b["rank"] = b["stage"].map({"actual": 0, "plan": 1})
-    b = b.sort_values("rank").drop_duplicates(["unit", "year", "category"], keep="first")
-    return _yearly_sum(b, "amount_vnd", "public_unit_budget_vnd")
+    return _yearly_sum(state_budget_figures(budget), "amount_vnd", "public_unit_budget_vnd")
+
+
+def state_budget_figures(budget: pd.DataFrame) -> pd.DataFrame:
+    """State-budget rows, one per unit, category and year: the actual figure where known, else the plan.
+
+    >>> b = pd.DataFrame({"unit": ["A", "A", "A"], "year": [2025, 2025, 2026], "category": ["x"] * 3,
+    ...     "funding": ["state_budget"] * 3, "stage": ["plan", "actual", "plan"], "amount_vnd": [1.0, 2.0, 3.0]})
+    >>> state_budget_figures(b)[["year", "stage", "amount_vnd"]].values.tolist()
+    [[2025, 'actual', 2.0], [2026, 'plan', 3.0]]
+    """
+    b = budget[budget["funding"].astype(str).eq("state_budget")]
+    rank = b["stage"].astype(str).map({"actual": 0, "plan": 1})
+    b = b.assign(_rank=rank).sort_values(["year", "unit", "category", "_rank"], kind="stable")
+    return b.drop_duplicates(["unit", "year", "category"], keep="first").drop(columns="_rank").reset_index(drop=True)
 
 
 def payroll_amounts(payroll: pd.DataFrame) -> pd.DataFrame:
@@ -266,6 +300,8 @@ def payroll_amounts(payroll: pd.DataFrame) -> pd.DataFrame:
 
 def _yearly_sum(frame: pd.DataFrame, column: str, ind_id: str) -> pd.DataFrame:
     frame = frame.dropna(subset=[column])
+    if "unit" in frame:
+        frame = frame.assign(unit=comparable_units(frame["unit"]))
     parts = [frame.groupby("year")[column].sum().reset_index().assign(breakdown="all")]
     if "unit" in frame:
         by_unit = frame.groupby(["year", "unit"])[column].sum().reset_index()
@@ -274,6 +310,145 @@ def _yearly_sum(frame: pd.DataFrame, column: str, ind_id: str) -> pd.DataFrame:
     out = pd.concat(parts, ignore_index=True)
     return pd.DataFrame({"indicator_id": ind_id, "period": out["year"].astype(int).astype(str),
                          "breakdown": out["breakdown"], "value": out[column].astype(float)})
+
+
+# --------------------------------------------------------------------------------------------------
+# form 06a: aggregate counts where no dossier list covers a period, and where the two disagree
+
+#: Measures compared between the dossier list and form 06a: name -> (06a columns summed).
+MEASURES_06A = {
+    "received": ("received_online", "received_offline"),
+    "received_online": ("received_online",),
+    "resolved": ("resolved_total",),
+    "resolved_in_time": ("resolved_early", "resolved_on_time"),
+    "resolved_late": ("resolved_late",),
+}
+
+
+def period_of_range(start: pd.Series, end: pd.Series) -> pd.Series:
+    """The period label of a date range when it is exactly a year, half, quarter or month; else missing.
+
+    >>> s = pd.to_datetime(pd.Series(["2024-01-01", "2024-07-01", "2024-04-01", "2024-03-01", "2024-01-15"]))
+    >>> e = pd.to_datetime(pd.Series(["2024-12-31", "2024-12-31", "2024-06-30", "2024-03-31", "2024-12-31"]))
+    >>> period_of_range(s, e).tolist()
+    ['2024', '2024-H2', '2024-Q2', '2024-03', nan]
+    """
+    start, end = pd.to_datetime(start).dt.normalize(), pd.to_datetime(end).dt.normalize()
+    out = pd.Series(np.nan, index=start.index, dtype=object)
+    first_day = start.dt.day.eq(1)
+    last_day = (end + pd.Timedelta(days=1)).dt.day.eq(1)
+    months = (end.dt.year - start.dt.year) * 12 + end.dt.month - start.dt.month + 1
+    ok = first_day & last_day & start.notna() & end.notna()
+    year = start.dt.year.astype("Int64").astype(str)
+    m0 = start.dt.month
+    out[ok & months.eq(12) & m0.eq(1)] = year
+    out[ok & months.eq(6) & m0.isin([1, 7])] = year + "-H" + np.where(m0 == 1, "1", "2")
+    out[ok & months.eq(3) & m0.isin([1, 4, 7, 10])] = year + "-Q" + ((m0 - 1) // 3 + 1).astype(str)
+    out[ok & months.eq(1)] = year + "-" + m0.map("{:02d}".format)
+    return out
+
+
+def _report06a_measures(report06a: pd.DataFrame) -> pd.DataFrame:
+    """06a counts by period, breakdown and measure (``all`` from the field rows, else the unit rows)."""
+    r = report06a.assign(period=period_of_range(report06a["period_start"], report06a["period_end"]))
+    r = r.dropna(subset=["period"])
+    if r.empty:
+        return pd.DataFrame(columns=["period", "breakdown", "measure", "report06a"])
+    r = r.assign(breakdown=r["group_kind"].astype(str) + "=" + r["group"].astype(str))
+    rows = []
+    for measure, cols in MEASURES_06A.items():
+        rows.append(pd.DataFrame({"period": r["period"], "breakdown": r["breakdown"],
+                                  "group_kind": r["group_kind"], "measure": measure,
+                                  "report06a": r[list(cols)].sum(axis=1)}))
+    long = pd.concat(rows, ignore_index=True)
+    kinds = long.groupby("period")["group_kind"].agg(lambda k: "field" if (k == "field").any() else "unit")
+    basis = long[long["group_kind"].eq(long["period"].map(kinds))]
+    total = basis.groupby(["period", "measure"], as_index=False)["report06a"].sum().assign(breakdown="all")
+    long = long.groupby(["period", "breakdown", "measure"], as_index=False)["report06a"].sum()
+    return pd.concat([long, total], ignore_index=True)
+
+
+def _dossier_measures(dossiers: pd.DataFrame, periods: set[str]) -> pd.DataFrame:
+    """The same measures counted from the dossier list, for the given periods."""
+    counts = dossier_counts(dossiers)
+    counts = counts[counts["period"].isin(periods)]
+    pick = {
+        ("dossier_online_share", "denominator"): "received",
+        ("dossier_online_share", "numerator"): "received_online",
+        ("result_digitized_share", "denominator"): "resolved_only",
+        ("dossier_on_time_share", "denominator"): "resolved",
+        ("dossier_on_time_share", "numerator"): "resolved_in_time",
+    }
+    rows = [pd.DataFrame({"period": counts.loc[counts.indicator_id == ind, "period"],
+                          "breakdown": counts.loc[counts.indicator_id == ind, "breakdown"],
+                          "measure": measure,
+                          "dossier_list": counts.loc[counts.indicator_id == ind, col]})
+            for (ind, col), measure in pick.items()]
+    long = pd.concat(rows, ignore_index=True)
+    wide = long.pivot_table(index=["period", "breakdown"], columns="measure", values="dossier_list",
+                            aggfunc="sum", fill_value=0)
+    wide["resolved_late"] = wide["resolved"] - wide["resolved_in_time"]
+    wide = wide.drop(columns="resolved_only")
+    return wide.reset_index().melt(id_vars=["period", "breakdown"], var_name="measure", value_name="dossier_list")
+
+
+def covered_months(dossiers: pd.DataFrame | None) -> set[str]:
+    """Months (``YYYY-MM``) in which the dossier list has at least one dossier received."""
+    if dossiers is None or dossiers.empty:
+        return set()
+    return set(month_key(dossiers["received_at"]).dropna().unique())
+
+
+def _months_of(period: str) -> list[str]:
+    year = period[:4]
+    if len(period) == 4:
+        return [f"{year}-{m:02d}" for m in range(1, 13)]
+    if period[5] == "H":
+        first = 1 if period[6] == "1" else 7
+        return [f"{year}-{m:02d}" for m in range(first, first + 6)]
+    if period[5] == "Q":
+        first = 3 * (int(period[6]) - 1) + 1
+        return [f"{year}-{m:02d}" for m in range(first, first + 3)]
+    return [period]
+
+
+def reconcile_06a(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """Where a dossier list and form 06a cover the same period, compare their counts.
+
+    Returns one row per period, breakdown and measure (``received``, ``received_online``,
+    ``resolved``, ``resolved_in_time``, ``resolved_late``) with both counts and ``difference``
+    (06a minus dossier list); the dossier list is the figure the indicators use.
+    """
+    columns = ["period", "breakdown", "measure", "dossier_list", "report06a", "difference"]
+    report06a, dossiers = tables.get("report06a"), tables.get("dossiers")
+    if report06a is None or report06a.empty or dossiers is None or dossiers.empty:
+        return pd.DataFrame(columns=columns)
+    form = _report06a_measures(report06a)
+    months = covered_months(dossiers)
+    covered = {p for p in form["period"].unique() if set(_months_of(p)) <= months}
+    form = form[form["period"].isin(covered)]
+    ours = _dossier_measures(dossiers, covered)
+    both = form.merge(ours, on=["period", "breakdown", "measure"], how="left")
+    both["dossier_list"] = both["dossier_list"].fillna(0).astype("int64")
+    both["report06a"] = both["report06a"].astype("int64")
+    both["difference"] = both["report06a"] - both["dossier_list"]
+    return both[columns].sort_values(["period", "breakdown", "measure"]).reset_index(drop=True)
+
+
+def report06a_counts(report06a: pd.DataFrame, covered: set[str]) -> pd.DataFrame:
+    """On-time and online counts from form 06a for periods no dossier list covers."""
+    form = _report06a_measures(report06a)
+    form = form[[not set(_months_of(p)) <= covered for p in form["period"]]]
+    wide = form.pivot_table(index=["period", "breakdown"], columns="measure", values="report06a",
+                            aggfunc="sum", fill_value=0).reset_index()
+    if wide.empty:
+        return pd.DataFrame(columns=["indicator_id", "period", "breakdown", "numerator", "denominator"])
+    online = wide.assign(indicator_id="dossier_online_share", numerator=wide["received_online"],
+                         denominator=wide["received"])
+    on_time = wide.assign(indicator_id="dossier_on_time_share", numerator=wide["resolved_in_time"],
+                          denominator=wide["resolved"])
+    cols = ["indicator_id", "period", "breakdown", "numerator", "denominator"]
+    return pd.concat([online[cols], on_time[cols]], ignore_index=True)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -335,6 +510,9 @@ def compute(tables: Mapping[str, pd.DataFrame], year: int | None = None,
         ids = list(RECEIVED_INDICATORS) + list(RESOLVED_INDICATORS)
         years = _years_of(dossiers["received_at"], dossiers["resolved_at"])
         parts.append(_complete(dossier_counts(dossiers), ids, years))
+    report06a = tables.get("report06a")
+    if report06a is not None and not report06a.empty:
+        parts.append(report06a_counts(report06a, covered_months(dossiers)))
     evaluations = tables.get("evaluations")
     if evaluations is not None and not evaluations.empty:
         fields = [] if dossiers is None or "field" not in dossiers else [

@@ -154,16 +154,48 @@ def target_value(target: Mapping[str, Any], history: Mapping[int, float] | None 
         if "value" in target:
             return float(target["value"])
         return None if factor_setting is None else float(factor_setting)
-    history = history or {}
-    first, last = baseline["years"]
-    values = [history.get(y) for y in range(first, last + 1)]
-    if any(v is None for v in values):
-        return None
-    stat = {"value": values[-1], "mean": sum(values) / len(values), "sum": sum(values)}[baseline["statistic"]]
+    stat = baseline_statistic(target, history)
     factor = baseline.get("factor", factor_setting)
-    if factor is None:
+    if stat is None or factor is None:
         return None
     return float(stat) * float(factor)
+
+
+def baseline_statistic(target: Mapping[str, Any], history: Mapping[int, float] | None) -> float | None:
+    """The baseline a relative target is a factor of (e.g. the 2021-2025 mean), or ``None``.
+
+    ``None`` when the target is absolute or a year of its baseline window has no value yet.
+
+    >>> rule = {"baseline": {"statistic": "mean", "years": [2021, 2022], "factor": 0.85}}
+    >>> baseline_statistic(rule, {2021: 10.0, 2022: 20.0}), baseline_statistic({"value": 1}, {})
+    (15.0, None)
+    """
+    baseline = target.get("baseline")
+    if baseline is None:
+        return None
+    history = history or {}
+    first, last = baseline["years"]
+    values = [history.get(y) for y in range(int(first), int(last) + 1)]
+    if any(v is None for v in values):
+        return None
+    return {"value": values[-1], "mean": sum(values) / len(values), "sum": sum(values)}[baseline["statistic"]]
+
+
+def path_start(target: Mapping[str, Any], history: Mapping[int, float], baseline_year: int) -> int:
+    """The year the straight path to ``target`` starts from.
+
+    A relative target's path starts at the last year of its baseline window; an absolute one at
+    the first year with a value from the programme's baseline year on.
+
+    >>> path_start({"baseline": {"years": [2021, 2025]}}, {2021: 1.0}, 2021)
+    2025
+    >>> path_start({"value": 0.9}, {2020: 0.1, 2022: 0.5}, 2021)
+    2022
+    """
+    if target.get("baseline"):
+        return int(target["baseline"]["years"][1])
+    known = sorted(y for y in history if y >= baseline_year)
+    return known[0] if known else baseline_year
 
 
 # --------------------------------------------------------------------------------------------------
@@ -304,11 +336,11 @@ def assess(table: Any, registry_data: Mapping[str, Any] | None = None) -> Any:
         if tval is None:
             facts[(ind, bd, yr)] = (None, target["year"], None, None, None)
             continue
-        if target.get("baseline"):
-            start = int(target["baseline"]["years"][1])
-        else:
-            known = sorted(y for y in hist if y >= base_year)
-            start = known[0] if known else base_year
+        start = path_start(target, hist, base_year)
+        if target.get("baseline") and int(yr) <= start:
+            # a year inside the baseline window is what the target is measured from, not judged
+            facts[(ind, bd, yr)] = (tval, int(target["year"]), None, None, None)
+            continue
         path = path_value(int(yr), start, hist.get(start), int(target["year"]), tval)
         if spec.get("unit") == "share":
             band = float(rules.get("at_risk_band_share", 0.05))
@@ -323,7 +355,7 @@ def assess(table: Any, registry_data: Mapping[str, Any] | None = None) -> Any:
         tyears.append(tyear)
         if val is None or val != val:
             status.append("no_data")
-        elif tval is None:
+        elif tval is None or op is None:
             status.append("no_target")
         else:
             status.append(judge(float(val), tval, op, int(yr), tyear, path, band))

@@ -92,3 +92,9 @@ def test_indicator_table_carries_the_status_columns():
     row = t[(t.period == "2026") & (t.breakdown == "all")].iloc[0]
     assert row.status == "at_risk" and row.target_year == 2030 and row.unit == "vnd"
     assert list(t.columns) == indicators.COLUMNS
+
+
+def test_years_inside_a_baseline_window_are_not_judged():
+    t = milestones.assess(series("public_unit_budget_vnd", "vnd", {**BASE, 2026: 97.0}))
+    assert set(t.loc[t.period.isin([str(y) for y in BASE]), "status"]) == {"no_target"}
+    assert status_of(t, "2026") == "on_track"   # path in 2026 = 100 - 15 / 5 = 97
