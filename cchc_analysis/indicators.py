@@ -142,29 +142,104 @@ def comparable_units(units: pd.Series, merges: list[Mapping] | None = None) -> p
 # counting
 
 
-def _flag(frame: pd.DataFrame, column: str) -> pd.Series:
-    """A boolean column where null counts as false."""
+_NO_MONTH = np.iinfo(np.int64).min
+
+
+def _flag(frame: pd.DataFrame, column: str) -> np.ndarray:
+    """A boolean array of a column where null counts as false (all false when the column is absent)."""
     if column not in frame:
-        return pd.Series(False, index=frame.index)
-    return frame[column].fillna(False).astype(bool)
+        return np.zeros(len(frame), dtype=bool)
+    return frame[column].to_numpy(dtype=bool, na_value=False)
 
 
-def _monthly_counts(events: pd.DataFrame, flags: list[str], breakdowns: list[str]) -> pd.DataFrame:
-    """Sum boolean ``flags`` of ``events`` by month and by each breakdown column (plus ``all``).
+def month_index(dates: pd.Series) -> np.ndarray:
+    """Months since January 1970 of each date, as integers (missing dates: a sentinel below all).
 
-    Returns long rows: ``month``, ``breakdown``, one column per flag (integer sums).
+    >>> month_index(pd.Series(pd.to_datetime(["1970-02-28 00:00", "2024-07-31 23:59"]))).tolist()
+    [1, 654]
     """
-    parts = []
-    base = events[["month", *flags]]
-    parts.append(base.groupby("month", sort=False)[flags].sum().reset_index().assign(breakdown="all"))
-    for col in breakdowns:
-        sub = events[["month", col, *flags]].dropna(subset=[col])
-        if sub.empty:
+    months = pd.to_datetime(dates).to_numpy(dtype="datetime64[M]")
+    out = months.astype("int64")
+    out[np.isnat(months)] = _NO_MONTH
+    return out
+
+
+def _month_labels(index: np.ndarray) -> np.ndarray:
+    """``YYYY-MM`` labels of month indexes (see :func:`month_index`)."""
+    years = 1970 + index // 12
+    return np.char.add(np.char.add(years.astype(str), "-"), np.char.zfill((index % 12 + 1).astype(str), 2))
+
+
+def _groups(frame: pd.DataFrame, columns: tuple[str, ...]) -> dict[str, tuple[np.ndarray, pd.Series]]:
+    """Factorise breakdown columns once: column -> (codes, -1 for missing; labels ``col=value``).
+
+    Units are mapped to their successors (:func:`comparable_units`); merged units share a label.
+    """
+    out = {}
+    for col in columns:
+        if col not in frame:
             continue
-        grouped = sub.groupby(["month", col], sort=False, observed=True)[flags].sum().reset_index()
-        grouped["breakdown"] = f"{col}=" + grouped[col].astype(str)
-        parts.append(grouped.drop(columns=col))
-    return pd.concat(parts, ignore_index=True)
+        codes, uniques = pd.factorize(frame[col])
+        names = comparable_units(pd.Series(uniques)) if col == "unit" else pd.Series(uniques)
+        out[col] = (np.asarray(codes), (f"{col}=" + names.astype(str)).reset_index(drop=True))
+    return out
+
+
+def _monthly_counts(month: np.ndarray, flags: Mapping[str, np.ndarray],
+                    groups: Mapping[str, tuple[np.ndarray, pd.Series]],
+                    mask: np.ndarray | None = None) -> pd.DataFrame:
+    """Sum boolean ``flags`` by month, overall (``all``) and by each breakdown (see :func:`_groups`).
+
+    Every row gets one integer cell key (month x each group's code, a missing group in a slot of its
+    own) and each flag is summed into the cells with one ``numpy.bincount`` pass; the overall and
+    per-breakdown counts are sums of that small cell array. Rows outside ``mask`` go to a discarded
+    bin, so no flag is copied.
+
+    Returns long rows: ``month`` (``YYYY-MM``), ``breakdown``, one integer column per flag; only
+    months and groups with at least one event.
+    """
+    keep = month != _NO_MONTH
+    if mask is not None:
+        keep &= mask
+    if not keep.any():
+        return pd.DataFrame(columns=["month", "breakdown", *flags])
+    low = month[keep].min()
+    span = int(month[keep].max() - low + 1)
+    labels = _month_labels(np.arange(span) + low)
+    shape = [len(names) + 1 for _, names in groups.values()] + [span]
+    size = int(np.prod(shape))
+    key = np.where(keep, month - low, 0)
+    stride = span
+    for codes, names in reversed(list(groups.values())):
+        slot = np.where(codes >= 0, codes, len(names))
+        key = key + slot * stride
+        stride *= len(names) + 1
+    key = np.where(keep, key, size)  # the discarded bin
+    cells = {"events": np.bincount(key, minlength=size + 1)[:size].reshape(shape)}
+    for name, values in flags.items():
+        cells[name] = np.bincount(key, weights=values, minlength=size + 1)[:size].reshape(shape)
+
+    n_groups = len(groups)
+    parts = [_cell_rows({k: v.sum(axis=tuple(range(n_groups)))[None, :] for k, v in cells.items()},
+                        labels, pd.Series(["all"]))]
+    for axis, (_, names) in enumerate(groups.values()):
+        others = tuple(i for i in range(n_groups) if i != axis)
+        summed = {k: v.sum(axis=others)[:-1] for k, v in cells.items()}  # drop the missing-group slot
+        parts.append(_cell_rows(summed, labels, names))
+    out = pd.concat(parts, ignore_index=True)
+    # merged units may share a label: add them up
+    return out.groupby(["month", "breakdown"], as_index=False, sort=False).sum()
+
+
+def _cell_rows(cells: Mapping[str, np.ndarray], labels: np.ndarray, names: pd.Series) -> pd.DataFrame:
+    """Long rows from (group x month) arrays, keeping the cells with at least one event."""
+    events = cells["events"]
+    group, month = np.nonzero(events)
+    data = {"month": labels[month], "breakdown": names.to_numpy(dtype=object)[group]}
+    for name, values in cells.items():
+        if name != "events":
+            data[name] = values[group, month].astype(np.int64)
+    return pd.DataFrame(data)
 
 
 def _share_rows(monthly: pd.DataFrame, spec: Mapping[str, tuple[str, str | None]],
@@ -190,42 +265,27 @@ def dossier_counts(dossiers: pd.DataFrame) -> pd.DataFrame:
     set appear; :func:`compute` adds the empty ones.
     """
     d = dossiers
-    if "unit" in d:
-        d = d.assign(unit=comparable_units(d["unit"]))
-    status = d["status"].astype(str)
-    breakdowns = [c for c in ("field", "unit") if c in d]
-    received = d[~status.isin(RECEIVED_EXCLUDED) & d["received_at"].notna()]
-    is_online = received["channel"].astype(str).eq("online")
-    rec = pd.DataFrame({
-        "month": month_key(received["received_at"]),
-        "n": True,
-        "is_online": is_online,
-        "is_full": received["service_level"].astype(str).eq("full") if "service_level" in received else False,
-        "fee_required": _flag(received, "fee_required"),
-        "paid_fee_online": _flag(received, "fee_required") & _flag(received, "paid_online"),
-        "online_eid": is_online & _flag(received, "eid_verified"),
-    }, index=received.index)
-    for col in breakdowns:
-        rec[col] = received[col]
-    rec_monthly = _monthly_counts(rec, ["n", "is_online", "is_full", "fee_required", "paid_fee_online",
-                                        "online_eid"], breakdowns)
+    status = d["status"]
+    groups = _groups(d, ("field", "unit"))
+    ones = np.ones(len(d), dtype=bool)
 
-    closed_mask = status.isin((*RESOLVED_STATUSES, "withdrawn")) & d["resolved_at"].notna()
-    closed = d[closed_mask]
-    is_resolved = closed["status"].astype(str).isin(RESOLVED_STATUSES)
-    resolved_day = pd.to_datetime(closed["resolved_at"]).dt.normalize()
-    due_day = pd.to_datetime(closed["due_at"]).dt.normalize()
-    in_time = due_day.isna() | (resolved_day <= due_day)
-    res = pd.DataFrame({
-        "month": month_key(closed["resolved_at"]),
-        "closed": True,
-        "on_time": in_time | ~is_resolved,
-        "resolved": is_resolved,
-        "digitized": is_resolved & _flag(closed, "result_digitized"),
-    }, index=closed.index)
-    for col in breakdowns:
-        res[col] = closed[col]
-    res_monthly = _monthly_counts(res, ["closed", "on_time", "resolved", "digitized"], breakdowns)
+    received = (~status.isin(RECEIVED_EXCLUDED)).to_numpy(dtype=bool)
+    is_online = d["channel"].eq("online").to_numpy(dtype=bool, na_value=False)
+    is_full = (d["service_level"].eq("full").to_numpy(dtype=bool, na_value=False)
+               if "service_level" in d else ~ones)
+    fee = _flag(d, "fee_required")
+    rec_flags = {"n": ones, "is_online": is_online, "is_full": is_full, "fee_required": fee,
+                 "paid_fee_online": fee & _flag(d, "paid_online"), "online_eid": is_online & _flag(d, "eid_verified")}
+    rec_monthly = _monthly_counts(month_index(d["received_at"]), rec_flags, groups, mask=received)
+
+    is_resolved = status.isin(RESOLVED_STATUSES).to_numpy(dtype=bool)
+    closed = is_resolved | status.eq("withdrawn").to_numpy(dtype=bool, na_value=False)
+    resolved_day = pd.to_datetime(d["resolved_at"]).to_numpy(dtype="datetime64[D]")
+    due_day = pd.to_datetime(d["due_at"]).to_numpy(dtype="datetime64[D]")
+    in_time = np.isnat(due_day) | (resolved_day <= due_day)
+    res_flags = {"closed": ones, "on_time": in_time | ~is_resolved, "resolved": is_resolved,
+                 "digitized": is_resolved & _flag(d, "result_digitized")}
+    res_monthly = _monthly_counts(month_index(d["resolved_at"]), res_flags, groups, mask=closed)
     return pd.concat([_share_rows(rec_monthly, RECEIVED_INDICATORS),
                       _share_rows(res_monthly, RESOLVED_INDICATORS, count_col="closed")], ignore_index=True)
 
@@ -235,31 +295,25 @@ def satisfaction_counts(evaluations: pd.DataFrame, dossiers: pd.DataFrame | None
 
     An evaluation without an overall answer is not an answer: it is in neither count.
     """
-    ev = evaluations.dropna(subset=["overall", "evaluated_at"])
-    frame = pd.DataFrame({
-        "month": month_key(ev["evaluated_at"]),
-        "n": True,
-        "ok": ev["overall"].astype(str).isin(("very_satisfied", "satisfied")),
-    }, index=ev.index)
-    breakdowns = []
+    ev = evaluations
+    answered = ev["overall"].notna().to_numpy(dtype=bool)
+    ok = ev["overall"].isin(("very_satisfied", "satisfied")).fillna(False).to_numpy(dtype=bool)
+    groups = {}
     if dossiers is not None and "dossier_id" in ev and "field" in dossiers:
         fields = dossiers.drop_duplicates("dossier_id").set_index("dossier_id")["field"]
-        frame["field"] = ev["dossier_id"].map(fields)
-        breakdowns.append("field")
-    monthly = _monthly_counts(frame, ["n", "ok"], breakdowns)
+        groups = _groups(pd.DataFrame({"field": ev["dossier_id"].map(fields)}), ("field",))
+    monthly = _monthly_counts(month_index(ev["evaluated_at"]), {"n": np.ones(len(ev), bool), "ok": ok},
+                              groups, mask=answered)
     return _share_rows(monthly, {"satisfaction_share": ("ok", None)})
 
 
 def survey_counts(responses: pd.DataFrame) -> pd.DataFrame:
     """``survey_satisfaction_share``: answers scoring 4 or 5 over answers, overall and by aspect."""
-    r = responses.dropna(subset=["score", "submitted_at"])
-    frame = pd.DataFrame({
-        "month": month_key(r["submitted_at"]),
-        "n": True,
-        "ok": r["score"].astype(float) >= 4,
-        "aspect": r["aspect"],
-    }, index=r.index)
-    monthly = _monthly_counts(frame, ["n", "ok"], ["aspect"])
+    r = responses
+    score = pd.to_numeric(r["score"], errors="coerce")
+    monthly = _monthly_counts(month_index(r["submitted_at"]),
+                              {"n": np.ones(len(r), bool), "ok": (score >= 4).fillna(False).to_numpy(dtype=bool)},
+                              _groups(r, ("aspect",)), mask=score.notna().to_numpy(dtype=bool))
     return _share_rows(monthly, {"survey_satisfaction_share": ("ok", None)})
 
 
@@ -396,7 +450,8 @@ def covered_months(dossiers: pd.DataFrame | None) -> set[str]:
     """Months (``YYYY-MM``) in which the dossier list has at least one dossier received."""
     if dossiers is None or dossiers.empty:
         return set()
-    return set(month_key(dossiers["received_at"]).dropna().unique())
+    index = np.unique(month_index(dossiers["received_at"]))
+    return set(_month_labels(index[index != _NO_MONTH]).tolist())
 
 
 def _months_of(period: str) -> list[str]:
