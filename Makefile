@@ -34,7 +34,7 @@ report: $(STAMP) ## Clean data/raw and build the review pack for YEAR (default 2
 
 test: $(STAMP) ## Run ruff, the tests (with doctests) and the notebooks under nbval
 	$(VENV)/bin/ruff check cchc_analysis tests
-	$(TEST_ENV) $(PY) -m pytest
+	$(TEST_ENV) $(PY) -m pytest --nbval-lax --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
 lint: $(STAMP) ## Ruff only
 	$(VENV)/bin/ruff check cchc_analysis tests

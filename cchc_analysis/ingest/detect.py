@@ -1,0 +1,396 @@
+"""Find the table in a sheet: its header (one or several merged rows) and its data rows.
+
+Exports put a title block above the table (agency, report name, period), sometimes a numbering row
+``(1) (2) …`` below the header, section rows (``I``, ``II``…) and totals (``Tổng cộng``, ``Tổng số:
+N hồ sơ``) among the rows, and a signature footer (``Người lập biểu``, ``(Ký, ghi rõ họ tên)``,
+``THỦ TRƯỞNG ĐƠN VỊ``) below. :func:`find_header` locates the header by matching the kind's
+synonyms (``registry/columns.yaml``) in the first rows, trying one to three header rows;
+:func:`build_table` splits what follows into data rows and layout rows, and returns the data as a
+frame of canonical columns with the spreadsheet's own row numbers. Layout rows are not data rows:
+they are never counted.
+
+>>> from pathlib import Path
+>>> from cchc_analysis.ingest.base import RawSheet
+>>> rows = [["DANH SÁCH HỒ SƠ", ""], ["", ""], ["Mã hồ sơ", "NGAY TIEP NHAN"], ["H-1", "02/03/2024"],
+...         ["Tổng số: 1 hồ sơ", ""], ["Người lập biểu", ""]]
+>>> raw = RawSheet(Path("a.xlsx"), "S", rows, range(1, 7))
+>>> header = find_header(raw, synonyms("dossiers"))
+>>> header.rows, header.columns
+((2,), {0: 'dossier_id', 1: 'received_at'})
+>>> table = build_table(raw, header)
+>>> table.data.to_dict("list"), table.title
+({'dossier_id': ['H-1'], 'received_at': ['02/03/2024'], 'row': [4]}, ['DANH SÁCH HỒ SƠ'])
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from functools import cache
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from cchc_analysis.ingest.base import Header, RawSheet, SheetTable
+from cchc_analysis.ingest.text import clean_text, detect_legacy, fold, fold_key, inspect_texts
+from cchc_analysis.registry import load
+
+__all__ = ["build_table", "classify_rows", "find_header", "known_headers", "synonyms"]
+
+#: Personal columns handed to kinds (to make the keyed applicant pseudonym); the others are never read.
+KEYED_PERSONAL = ("applicant_id", "applicant_name", "applicant_phone")
+#: How many rows from the top are searched for a header.
+MAX_SCAN_ROWS = 60
+#: A row with at most this many filled cells may be a total, section or footer row.
+SPARSE = 4
+
+_TOTAL_RE = re.compile(r"^(tong cong|tong so|total|grand total)( |$)|^(tong|cong|tong chung)$")
+_FOOTER_PHRASES = (
+    "nguoi lap bieu", "nguoi lap", "ky ghi ro ho ten", "ky ten", "ky va ghi ro ho ten", "ky dong dau",
+    "thu truong don vi", "thu truong co quan", "ke toan truong", "lanh dao don vi", "nguoi kiem tra",
+    "xac nhan cua", "noi nhan", "giam doc", "pho giam doc", "chanh van phong", "kt giam doc", "tm ubnd",
+)  # fmt: skip
+_DATE_LINE_RE = re.compile(r"\bngay \S* ?thang \S* ?nam\b")
+_LEAD_CHARS = frozenset("TtCcĐđIVXLCGg")  # first letters of totals (Tổng, Cộng, Total) and Roman numerals
+_ROMAN_RE = re.compile(r"^[IVXLC]{1,7}$")
+_ROMAN_LABEL_RE = re.compile(r"^[IVXLC]{1,7}\s*[.)/:-]\s*\S|^[A-Z]\s*[.)]\s+\S")
+_NUMBER_LABEL_RE = re.compile(r"^\(?(\d{1,2})(?:\.0)?\)?$")
+_LETTER_LABEL_RE = re.compile(r"^\(?[A-Z]\)?$")
+
+
+@cache
+def synonyms(section: str) -> dict[str, str]:
+    """Folded spelling → canonical name for one section of ``registry/columns.yaml``.
+
+    >>> synonyms("dossiers")["ngaytiepnhan"], synonyms("dossiers")["mahoso"]
+    ('received_at', 'dossier_id')
+    """
+    registry = load("columns")
+    entries = registry.get(section) or {}
+    out: dict[str, str] = {}
+    for canonical, spellings in entries.items():
+        for spelling in [canonical, *spellings]:
+            key = fold_key(str(spelling))
+            if out.get(key, canonical) != canonical:
+                raise ValueError(f"columns.yaml[{section}]: '{spelling}' names both {out[key]} and {canonical}")
+            out[key] = canonical
+    return out
+
+
+@cache
+def _ignored() -> frozenset[str]:
+    return frozenset(fold_key(str(s)) for s in load("columns").get("ignore") or ())
+
+
+def known_headers(section: str) -> list[str]:
+    """The spellings of a section as written in the registry (for messages naming the nearest ones)."""
+    entries = load("columns").get(section) or {}
+    return [str(s) for spellings in entries.values() for s in spellings]
+
+
+# --- header ---
+
+
+def _text(value: Any, encoding: str | None) -> str:
+    if isinstance(value, str):
+        return clean_text(value, encoding)
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _sheet_encoding(rows: Sequence[Sequence[Any]]) -> str | None:
+    return detect_legacy(v for row in rows for v in row if isinstance(v, str))
+
+
+def _merged_parents(raw: RawSheet, top: int, depth: int, width: int) -> list[list[str]]:
+    """Texts of header rows ``top..top+depth-1`` with merged (or spanning) cells spread over their columns."""
+    enc = _sheet_encoding(raw.rows[top : top + depth])
+    grid = [[_text(v, enc) for v in list(raw.rows[top + d]) + [""] * (width - len(raw.rows[top + d]))]
+            for d in range(depth)]  # fmt: skip
+    spread = False
+    for (r0, c0), (r1, c1) in raw.merged:
+        if r1 < top or r0 >= top + depth:
+            continue
+        spread = True
+        text = grid[r0 - top][c0] if r0 >= top else ""
+        for r in range(max(r0, top), min(r1, top + depth - 1) + 1):
+            for c in range(c0, min(c1, width - 1) + 1):
+                if not grid[r - top][c]:
+                    grid[r - top][c] = text
+    if not spread:  # no merge information (HTML, CSV, xls): an upper cell spans the blanks to its right
+        for d in range(depth - 1):
+            last = ""
+            for c in range(width):
+                if grid[d][c]:
+                    last = grid[d][c]
+                elif any(grid[e][c] for e in range(d + 1, depth)):
+                    grid[d][c] = last
+                else:
+                    last = ""
+    return grid
+
+
+def _labels(grid: list[list[str]], col: int) -> list[str]:
+    """Candidate labels of a column: the deepest text, then longer paths, longest last."""
+    path: list[str] = []
+    for row in grid:
+        if row[col] and (not path or path[-1] != row[col]):
+            path.append(row[col])
+    return [" ".join(path[i:]) for i in range(len(path) - 1, -1, -1)]
+
+
+def _match(label_options: list[str], table: Mapping[str, str]) -> str | None:
+    for label in label_options:
+        hit = table.get(fold_key(label))
+        if hit:
+            return hit
+    return None
+
+
+def _label_options(raw: RawSheet, top: int, depth: int) -> list[list[str]]:
+    """Candidate labels of every column for a header at ``top`` spanning ``depth`` rows (cached)."""
+    key = ("labels", top, depth)
+    if key not in raw.cache:
+        width = max((len(raw.rows[top + d]) for d in range(depth)), default=0)
+        grid = _merged_parents(raw, top, depth, width) if width else []
+        raw.cache[key] = [_labels(grid, col) for col in range(width)]
+    return raw.cache[key]
+
+
+def _header_at(raw: RawSheet, top: int, depth: int, table: Mapping[str, str]) -> Header | None:
+    columns = _label_options(raw, top, depth)
+    if not columns:
+        return None
+    personal = synonyms("personal")
+    ignored = _ignored()
+    header = Header(rows=tuple(range(top, top + depth)), columns={})
+    for col, options in enumerate(columns):
+        if not options:
+            continue
+        header.labels[col] = options[-1]
+        if name := _match(options, table):
+            header.columns[col] = name
+        elif name := _match(options, personal):
+            header.personal[col] = name
+        elif any(fold_key(o) in ignored for o in options):
+            header.ignored[col] = options[-1]
+        else:
+            header.unknown[col] = options[-1]
+    return header
+
+
+def _filled(row: Sequence[Any]) -> int:
+    return len(row) - row.count("") - row.count(None)
+
+
+def find_header(raw: RawSheet, table: Mapping[str, str], max_depth: int = 3) -> Header | None:
+    """Locate the header of a sheet for one kind's synonyms.
+
+    Each of the first :data:`MAX_SCAN_ROWS` rows is tried as the top of a header of one to
+    ``max_depth`` rows (the deeper rows completing merged group headings). The header matching the
+    most distinct canonical columns wins (fewer rows, then the earliest, on ties); at least two
+    columns must match. A numbering row right below it (``1 2 3 …`` or ``(1) (2) …``) is attached
+    as ``skip_rows``.
+
+    Returns
+    -------
+    Header or None
+    """
+    best: Header | None = None
+    best_score = 1
+    limit = min(len(raw.rows), MAX_SCAN_ROWS)
+    for top in range(limit):
+        if _filled(raw.rows[top]) < 2:
+            continue
+        for depth in range(1, max_depth + 1):
+            if top + depth > len(raw.rows):
+                break
+            header = _header_at(raw, top, depth, table)
+            if header is None:
+                continue
+            score = len(set(header.columns.values()))
+            if score > best_score:
+                best, best_score = header, score
+    if best is not None:
+        best.skip_rows = _numbering_rows(raw, best.rows[-1] + 1)
+    return best
+
+
+def _numbering_rows(raw: RawSheet, start: int) -> tuple[int, ...]:
+    """``(start,)`` when row ``start`` numbers the columns (``1 2 3…``, ``(1) (2)…``, ``A B 1 2…``)."""
+    if start >= len(raw.rows):
+        return ()
+    numbers = []
+    for value in raw.rows[start]:
+        if value in ("", None):
+            continue
+        text = _text(value, None).strip()
+        if match := _NUMBER_LABEL_RE.match(text):
+            numbers.append(int(match.group(1)))
+        elif not _LETTER_LABEL_RE.match(text):
+            return ()
+    if len(numbers) >= 2 and numbers[0] <= 2 and all(b > a for a, b in zip(numbers, numbers[1:], strict=False)):
+        return (start,)
+    return ()
+
+
+# --- body ---
+
+
+def _row_role(row: Sequence[Any], filled: int, in_footer: bool, keys: Sequence[int]) -> str:
+    if filled == 0:
+        return "blank"
+    texts = [v for v in row if isinstance(v, str) and v]
+    firsts = [v for v in row if v not in ("", None)][:2]
+    first_texts = [fold(clean_text(v)) for v in firsts if isinstance(v, str) and v[:1] in "TtCcĐđ" and len(v) < 80]
+    if any(_TOTAL_RE.match(t) for t in first_texts):
+        return "total"
+    if filled <= SPARSE:
+        folded = [fold(clean_text(t)) for t in texts]
+        if in_footer or any(p in t for t in folded for p in _FOOTER_PHRASES) or any(
+            _DATE_LINE_RE.search(t) for t in folded
+        ):
+            return "footer"
+    lead = next((v for v in row[:2] if v not in ("", None)), None)
+    if isinstance(lead, str):
+        lead = lead.strip()
+        if _ROMAN_RE.match(lead) or (filled <= 2 and _ROMAN_LABEL_RE.match(lead)):
+            return "section"
+    if filled == 1 and texts and not any(k < len(row) and row[k] not in ("", None) for k in keys):
+        return "section"  # a lone group label ("Lĩnh vực: Điện") spanning the row
+    return "data"
+
+
+def classify_rows(rows: Sequence[Sequence[Any]], keys: Sequence[int] = ()) -> list[str]:
+    """The role of each body row: ``data``, ``blank``, ``section``, ``total`` or ``footer``.
+
+    ``keys`` are the column indexes of the kind's required columns: a lone text in one of them is
+    data (to be checked), not a group label. Once a signature footer starts, sparse rows below it
+    (signers' names, dates) are footer too. A dense row (more than :data:`SPARSE` filled cells) is
+    only a total or a section when one of its first three cells says so.
+
+    >>> classify_rows([["1", "H-1"], ["", ""], ["Tổng cộng", ""], ["Người lập biểu", ""], ["Lê Văn A", ""]])
+    ['data', 'blank', 'total', 'footer', 'footer']
+    >>> classify_rows([["II", "Lĩnh vực công nghiệp", 3, 4], ["I. Thương mại", ""], ["", "H-9"]], keys=[1])
+    ['section', 'section', 'data']
+    """
+    roles = []
+    in_footer = False
+    for row in rows:
+        row = row if isinstance(row, list) else list(row)
+        filled = _filled(row)
+        if filled > SPARSE:
+            in_footer = False
+            for v in row[:3]:
+                if type(v) is str and v[:1] in _LEAD_CHARS:
+                    break
+            else:
+                roles.append("data")
+                continue
+        role = _row_role(row, filled, in_footer, keys)
+        in_footer = in_footer or role == "footer"
+        roles.append(role)
+    return roles
+
+
+def _rows_to_columns(rows: list[list[Any]], wanted: Sequence[int]) -> dict[int, np.ndarray]:
+    """Transpose rows into one object array per wanted column (missing cells are blank)."""
+    if not rows:
+        return {c: np.empty(0, dtype=object) for c in wanted}
+    width = max(wanted, default=-1) + 1
+    lengths = {len(r) for r in rows}
+    if len(lengths) > 1 or min(lengths) < width:
+        size = max(max(lengths), width)
+        rows = [r if len(r) == size else list(r) + [""] * (size - len(r)) for r in rows]
+    grid = np.empty((len(rows), len(rows[0])), dtype=object)
+    grid[:] = rows
+    return {c: grid[:, c].copy() for c in wanted}
+
+
+def _normalise_column(values: np.ndarray, clean: bool = True, fallback: str | None = None) -> np.ndarray:
+    """Blank cells to None; texts NFC, legacy encodings converted, invisible characters removed, spaces tidied.
+
+    A clean column (the usual case) is recognised in one pass over its texts joined
+    (:func:`~cchc_analysis.ingest.text.inspect_texts`); only texts that need it go through
+    :func:`~cchc_analysis.ingest.text.clean_text`. With ``clean=False`` (personal columns, only ever
+    keyed) nothing is done at all.
+    """
+    if not clean:
+        return values
+    inferred = pd.api.types.infer_dtype(values, skipna=True)
+    if inferred not in ("string", "mixed", "mixed-integer"):
+        return values
+    texts = [v for v in _distinct(values.tolist()) if type(v) is str]
+    encoding, clean_already = inspect_texts(texts, fallback)
+    if not clean_already:
+        fixed = {t: clean_text(t, encoding) for t in texts}
+        fixed = {k: v for k, v in fixed.items() if v != k}
+        if fixed:
+            series = pd.Series(values, dtype=object, copy=False)
+            touched = series.isin(list(fixed)).to_numpy()
+            values[touched] = series[touched].map(fixed).to_numpy(dtype=object)
+    if "" in texts or not clean_already:
+        values[values == ""] = None
+    return values
+
+
+def _distinct(items: list[Any]) -> list[Any]:
+    """The distinct items of a column, or all of them when nearly all differ (de-duplicating costs more)."""
+    sample = items[:2000]
+    if len(set(sample)) > 0.5 * len(sample):
+        return items
+    return list(dict.fromkeys(items))
+
+
+def build_table(raw: RawSheet, header: Header, keys: Sequence[str] = (), release: bool = True) -> SheetTable:
+    """Split a sheet below its header into data and layout rows and return a :class:`SheetTable`.
+
+    Parameters
+    ----------
+    raw : RawSheet
+        The sheet.
+    header : Header
+        Its header (from :func:`find_header` or a kind's own ``locate``).
+    keys : sequence of str
+        Canonical names of the kind's required columns (see :func:`classify_rows`).
+    release : bool
+        Drop ``raw.rows`` once the table is built (saves memory on big sheets).
+    """
+    start = header.last_row + 1
+    body = raw.rows[start:]
+    numbers = raw.row_numbers[start:]
+    mapped = {**header.columns, **{c: n for c, n in header.personal.items() if n in KEYED_PERSONAL}}
+    key_cols = [c for c, n in header.columns.items() if n in keys]
+    roles = classify_rows(body, key_cols)
+    enc = _sheet_encoding(raw.rows[: header.rows[0]])
+    title = [" ".join(_text(v, enc) for v in row if v not in ("", None)) for row in raw.rows[: header.rows[0]]]
+    title = [t for t in title if t]
+
+    data_idx = [i for i, r in enumerate(roles) if r == "data"]
+    layout_idx = [i for i, r in enumerate(roles) if r in ("section", "total")]
+    legacy = _sheet_encoding(raw.rows[: header.last_row + 1])
+    data = _frame(body, data_idx, numbers, mapped, personal=list(header.personal), fallback=legacy)
+    layout = _frame(body, layout_idx, numbers, mapped, personal=list(header.personal), fallback=legacy)
+    layout["role"] = [roles[i] for i in layout_idx]
+    if release:
+        raw.rows = []
+    return SheetTable(raw=raw, header=header, data=data, layout=layout, title=title)
+
+
+def _frame(body: list[list[Any]], idx: list[int], numbers: Sequence[int], mapped: dict[int, str],
+           personal: Sequence[int] = (), fallback: str | None = None) -> pd.DataFrame:
+    rows = [body[i] for i in idx] if len(idx) != len(body) else body
+    arrays = _rows_to_columns(rows, sorted(mapped))
+    columns: dict[str, Any] = {}
+    for col, name in sorted(mapped.items()):
+        values = _normalise_column(arrays.pop(col), clean=col not in personal, fallback=fallback)
+        if name in columns:  # the same canonical column twice: keep the first filled value
+            values = np.where(pd.isna(columns[name]), values, columns[name])
+        columns[name] = values
+    frame = pd.DataFrame({k: pd.Series(v, dtype=object, copy=False) for k, v in columns.items()})
+    frame["row"] = np.asarray(numbers, dtype="int64")[np.asarray(idx, dtype="int64")]
+    return frame

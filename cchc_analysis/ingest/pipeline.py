@@ -1,0 +1,431 @@
+"""``cchc clean``: read every export, detect its kind, clean it, write the canonical tables.
+
+>>> report = clean([], Path("unused"), progress=False)  # nothing to read: nothing written
+>>> report.exit_code, report.summary_lines()[0]
+(0, 'Đã đọc 0 tệp.')
+
+Flow: :func:`expand_inputs` lists the files (folders walked recursively); each file is read by
+:func:`cchc_analysis.ingest.readers.read`; each sheet goes to the kind whose header matches best
+(see :mod:`cchc_analysis.ingest.base`); each kind cleans all its sheets at once; the tables are
+validated (:mod:`cchc_analysis.schemas`) and written atomically with ``quarantine.csv`` and
+``reconciliation.csv``. A file that cannot be read is named in ``report.errors`` with a Vietnamese
+reason, and the others are still cleaned.
+
+Every table of every available kind is written at each run (empty when no input of that kind was
+given), so that the output folder always describes exactly the inputs of the last run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import difflib
+import functools
+import gc
+import importlib
+import os
+import sys
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from cchc_analysis import config, privacy, schemas
+from cchc_analysis.ingest.base import CleanContext, Kind, RawSheet, SheetTable
+from cchc_analysis.ingest.detect import build_table, find_header, known_headers, synonyms
+from cchc_analysis.ingest.readers import ReadError, read
+from cchc_analysis.ingest.text import fold
+from cchc_analysis.quality import (
+    QUARANTINE_COLUMNS,
+    SheetCounts,
+    quarantine_frame,
+    reconciliation_frame,
+    unbalanced,
+    write_csv,
+    write_parquet,
+)
+
+__all__ = ["CleanReport", "KIND_MODULES", "SPREADSHEET_SUFFIXES", "available_kinds", "clean", "expand_inputs"]
+
+#: Modules (under ``cchc_analysis.ingest``) that declare kinds; an absent one is skipped.
+KIND_MODULES = ("dossiers", "report06a", "evaluations", "surveys", "finance", "manual")
+#: Files taken when walking a folder (a file named on the command line is always tried).
+SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".tsv", ".txt", ".htm", ".html")
+_SKIPPED_NAMES = {"readme.md", "readme.txt", "readme"}
+
+
+def available_kinds() -> dict[str, Kind]:
+    """The kinds whose modules are present, by name, in :data:`KIND_MODULES` order."""
+    kinds: dict[str, Kind] = {}
+    for module_name in KIND_MODULES:
+        qualified = f"cchc_analysis.ingest.{module_name}"
+        try:
+            module = importlib.import_module(qualified)
+        except ModuleNotFoundError as exc:
+            if exc.name == qualified:
+                continue
+            raise
+        for kind in getattr(module, "KINDS", ()):
+            kinds[kind.name] = kind
+    return kinds
+
+
+def expand_inputs(inputs: Iterable[Path], exclude: Path | None = None) -> tuple[list[Path], list[tuple[str, str]]]:
+    """Files to read (folders walked recursively, hidden and lock files skipped) and input errors."""
+    files: list[Path] = []
+    errors: list[tuple[str, str]] = []
+    for item in inputs:
+        path = Path(item)
+        if path.is_file():
+            files.append(path)
+        elif path.is_dir():
+            files.extend(_walk(path, exclude))
+        else:
+            errors.append((str(path), "không tìm thấy tệp hoặc thư mục này."))
+    seen: set[Path] = set()
+    unique = []
+    for f in files:
+        key = f.resolve()
+        if key not in seen:
+            seen.add(key)
+            unique.append(f)
+    return unique, errors
+
+
+def _walk(folder: Path, exclude: Path | None) -> list[Path]:
+    found = []
+    for root, dirs, names in os.walk(folder):
+        root_path = Path(root)
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".")
+                         and (exclude is None or (root_path / d).resolve() != exclude))
+        for name in sorted(names):
+            if name.startswith((".", "~$")) or name.lower() in _SKIPPED_NAMES:
+                continue
+            if name.lower().endswith(SPREADSHEET_SUFFIXES):
+                found.append(root_path / name)
+    return found
+
+
+@dataclass
+class CleanReport:
+    """What a run did: files read, errors, warnings, per-sheet counts, quarantine and tables written."""
+
+    files: list[Path] = field(default_factory=list)
+    errors: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    counts: list[SheetCounts] = field(default_factory=list)
+    quarantine: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=QUARANTINE_COLUMNS))
+    tables: dict[str, int] = field(default_factory=dict)
+    out_dir: Path | None = None
+    files_read: int = 0
+
+    @property
+    def exit_code(self) -> int:
+        """1 when any input could not be read, else 0."""
+        return 1 if self.errors else 0
+
+    def summary_lines(self) -> list[str]:
+        """A short Vietnamese summary: files, rows kept, quarantined, duplicates, problems by kind."""
+        sheets = len(self.counts)
+        line = f"Đã đọc {_n(self.files_read)} tệp"
+        if self.errors:
+            line += f" ({_n(len(self.errors))} tệp không đọc được)"
+        lines = [line + (f", {_n(sheets)} bảng dữ liệu." if sheets else ".")]
+        if sheets:
+            read_ = sum(c.rows_read for c in self.counts)
+            kept = sum(c.rows_kept for c in self.counts)
+            quarantined = sum(c.rows_quarantined for c in self.counts)
+            dups = sum(c.rows_duplicate for c in self.counts)
+            lines.append(f"Dòng dữ liệu: {_n(read_)} đọc, {_n(kept)} giữ lại, {_n(quarantined)} cách ly, "
+                         f"{_n(dups)} trùng lặp.")
+        if self.tables and self.out_dir is not None:
+            written = ", ".join(f"{name} {_n(n)} dòng" for name, n in self.tables.items() if n)
+            lines.append(f"Bảng đã ghi vào {self.out_dir}: {written or 'không có dòng nào'}.")
+        if len(self.quarantine):
+            lines.append(f"Cách ly (xem quarantine.csv): {_n(len(self.quarantine))} dòng:")
+            for reason, n in Counter(self.quarantine["reason"].astype(str)).most_common(8):
+                lines.append(f"  - {_n(n)} × {reason}")
+        if self.warnings:
+            lines.append(f"Cảnh báo: {_n(len(self.warnings))} (đã in ở trên).")
+        return lines
+
+
+def _n(value: int) -> str:
+    return f"{value:,}".replace(",", ".")
+
+
+@dataclass
+class _Run:
+    kinds: dict[str, Kind]
+    forced: str | None
+    report: CleanReport
+    warn: Callable[[str], None]
+    names: dict[Path, str] = field(default_factory=dict)
+    tables: dict[str, list[SheetTable]] = field(default_factory=dict)
+
+
+def clean(inputs: list[Path], out_dir: Path, kind: str | None = None, progress: bool = True) -> CleanReport:
+    """Clean exports into the canonical tables of ``out_dir``.
+
+    Parameters
+    ----------
+    inputs : list of Path
+        Files or folders (walked recursively); default (empty list from the CLI) is up to the caller.
+    out_dir : Path
+        Output folder (created when needed). It may not lie inside an input folder.
+    kind : str, optional
+        Force every sheet to this kind instead of detecting it.
+    progress : bool
+        Show progress bars on long runs (also off when ``TQDM_DISABLE`` is set).
+
+    Returns
+    -------
+    CleanReport
+    """
+    report = CleanReport()
+    out_dir = Path(out_dir)
+    kinds = available_kinds()
+    if kind is not None and kind not in kinds:
+        report.errors.append((kind, f"không có loại dữ liệu «{kind}»; các loại có: {', '.join(kinds)}."))
+        return report
+    if clash := _output_inside_input(inputs, out_dir):
+        report.errors.append((str(out_dir), f"thư mục kết quả nằm trong thư mục dữ liệu gốc {clash}: "
+                                            "không ghi vào dữ liệu gốc, hãy chọn thư mục khác."))
+        return report
+    files, input_errors = expand_inputs(inputs, exclude=out_dir.resolve())
+    report.files = files
+    run_names = _display_names(inputs, files)
+    report.errors.extend(input_errors)
+    if not files:
+        return report
+    seen_warnings: set[str] = set()
+
+    def warn(message: str) -> None:
+        if message not in seen_warnings:
+            seen_warnings.add(message)
+            report.warnings.append(message)
+            print(f"cảnh báo: {message}", file=sys.stderr)
+
+    run = _Run({kind: kinds[kind]} if kind else kinds, kind, report, warn, run_names)
+    quiet = not progress or bool(os.environ.get("TQDM_DISABLE"))
+    warm = threading.Thread(target=_warm_up, name="cchc-warm-up", daemon=True)
+    warm.start()  # runs while the first workbook is parsed (the parser releases the GIL)
+    with _bars(len(files), quiet) as (file_bar, row_bar), _no_cyclic_gc():
+        for path in files:
+            file_bar.set_postfix_str(path.name[-40:], refresh=False)
+            _read_file(run, path)
+            file_bar.update(1)
+        ctx = CleanContext(applicant_key=_lazy_keys(warn), progress=row_bar.update)
+        outputs, quarantine = _clean_kinds(run, kinds, ctx)
+    warm.join()
+    _write(report, out_dir, outputs, quarantine)
+    return report
+
+
+@contextlib.contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector: a big sheet is millions of new objects and no cycles, and the
+    collector would otherwise rescan them again and again (reference counting still frees memory)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _warm_up() -> None:
+    """Load what writing needs (the schema checker's backends, the Parquet writer) ahead of time."""
+    with contextlib.suppress(Exception):
+        import pyarrow.parquet  # noqa: F401
+
+        schemas.validate("manual_indicators", schemas.empty("manual_indicators"))
+
+
+def _lazy_keys(warn: Callable[[str], None]) -> Callable[..., pd.Series]:
+    """``applicant_keys`` with the secret loaded on first use (so runs without personal data never warn)."""
+
+    @functools.cache
+    def key() -> bytes:
+        secret, warning = privacy.load_key()
+        if warning:
+            warn(warning)
+        return secret
+
+    def keys(ids: pd.Series | None, names: pd.Series | None, phones: pd.Series | None) -> pd.Series:
+        return privacy.applicant_keys(ids, names, phones, key=key())
+
+    return keys
+
+
+def _display_names(inputs: Iterable[Path], files: list[Path]) -> dict[Path, str]:
+    """How each file is named in messages: its name when named directly, else its path inside the folder given."""
+    folders = [Path(i) for i in inputs if Path(i).is_dir()]
+    names = {}
+    for path in files:
+        folder = next((f for f in folders if f in path.parents), None)
+        names[path] = path.relative_to(folder).as_posix() if folder else path.name
+    return names
+
+
+def _output_inside_input(inputs: Iterable[Path], out_dir: Path) -> str | None:
+    target = out_dir.resolve()
+    for item in inputs:
+        folder = Path(item).resolve()
+        if Path(item).is_dir() and (target == folder or folder in target.parents):
+            return str(item)
+    return None
+
+
+class _NoBar:
+    def update(self, n: int = 1) -> None:
+        pass
+
+    def set_postfix_str(self, *args: object, **kwargs: object) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+class _bars:
+    """A bar over files and one over rows, shown only on runs longer than a second."""
+
+    def __init__(self, n_files: int, quiet: bool) -> None:
+        self.n_files, self.quiet = n_files, quiet
+
+    def __enter__(self) -> tuple[object, object]:
+        if self.quiet:
+            self.bars = (_NoBar(), _NoBar())
+        else:
+            from tqdm import tqdm
+
+            self.bars = (tqdm(total=self.n_files, desc="Tệp", unit="tệp", delay=1.0, leave=False, file=sys.stderr),
+                         tqdm(desc="Dòng", unit="dòng", delay=1.0, leave=False, file=sys.stderr, position=1))
+        return self.bars
+
+    def __exit__(self, *exc: object) -> None:
+        for bar in self.bars:
+            bar.close()
+
+
+def _read_file(run: _Run, path: Path) -> None:
+    try:
+        sheets = read(path)
+    except ReadError as exc:
+        run.report.errors.append((run.names.get(path, str(path)), _sentence(str(exc))))
+        return
+    found: list[tuple[RawSheet, Kind, object]] = []
+    unrecognised: list[RawSheet] = []
+    for raw in sheets:
+        best = _detect(run, raw)
+        if best is None:
+            if any(any(v not in ("", None) for v in row) for row in raw.rows[:200]):
+                unrecognised.append(raw)
+            continue
+        found.append((raw, *best))
+    if not found:
+        run.report.errors.append((run.names.get(path, str(path)), _no_header_reason(sheets, run)))
+        return
+    for raw in unrecognised:
+        run.warn(f"{raw.label}: không tìm thấy dòng tiêu đề nào nhận ra, bỏ qua trang tính này.")
+    run.report.files_read += 1
+    for raw, kind, header in found:
+        if header.unknown:
+            names = ", ".join(f"«{v}»" for v in header.unknown.values())
+            run.warn(f"{raw.label}: cột không nhận ra, bỏ qua: {names} (thêm vào registry/columns.yaml nếu cần).")
+        table = build_table(raw, header, keys=kind.required)
+        run.tables.setdefault(kind.name, []).append(table)
+
+
+def _detect(run: _Run, raw: RawSheet) -> tuple[Kind, object] | None:
+    best: tuple[float, Kind, object] | None = None
+    for kind in run.kinds.values():
+        table = synonyms(kind.section)
+        header = kind.locate(raw, table) if kind.locate else find_header(raw, table)
+        if header is None:
+            continue
+        score = kind.header_score(header)
+        if score > 0 and (best is None or score > best[0]):
+            best = (score, kind, header)
+    return (best[1], best[2]) if best else None
+
+
+def _no_header_reason(sheets: list[RawSheet], run: _Run) -> str:
+    seen: list[str] = []
+    for raw in sheets:
+        for row in raw.rows[:30]:
+            seen.extend(str(v).strip() for v in row if isinstance(v, str) and v.strip() and len(v) < 60)
+    seen = list(dict.fromkeys(seen))[:8]
+    known = {fold(h): h for k in run.kinds.values() for h in known_headers(k.section)}
+    nearest = []
+    for text in seen:
+        nearest.extend(known[m] for m in difflib.get_close_matches(fold(text), list(known), n=1, cutoff=0.6))
+    nearest = list(dict.fromkeys(nearest))[:6]
+    what = f"«{run.forced}»" if run.forced else "nào đã biết"
+    reason = f"không tìm thấy dòng tiêu đề của bảng {what}"
+    if seen:
+        reason += "; các ô đầu bảng thấy được: " + ", ".join(f"«{s}»" for s in seen)
+    if nearest:
+        reason += "; gần nhất với các tên cột đã biết: " + ", ".join(f"«{s}»" for s in nearest)
+    return reason + "."
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if text.endswith(".") else text + "."
+
+
+def _clean_kinds(run: _Run, kinds: dict[str, Kind], ctx: CleanContext) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+    outputs: dict[str, pd.DataFrame] = {}
+    quarantines: list[pd.DataFrame] = []
+    for kind in kinds.values():
+        tables = run.tables.pop(kind.name, [])
+        if not tables:
+            for name in kind.tables:
+                outputs.setdefault(name, None)
+            continue
+        result = kind.clean(tables, ctx)
+        for message in result.warnings:
+            run.warn(message)
+        for counts in unbalanced(result.counts):
+            run.warn(f"{counts.file}: số dòng không cân ({counts.rows_read} đọc ≠ {counts.rows_kept} + "
+                     f"{counts.rows_quarantined} + {counts.rows_duplicate}).")
+        run.report.counts.extend(result.counts)
+        frame = quarantine_frame(result.quarantine)
+        if len(frame):
+            quarantines.append(frame)
+        for name in kind.tables:
+            outputs[name] = result.tables.get(name)
+    quarantine = pd.concat(quarantines, ignore_index=True) if quarantines else quarantine_frame(None)
+    return outputs, quarantine
+
+
+def _write(report: CleanReport, out_dir: Path, outputs: dict[str, pd.DataFrame | None], quarantine: pd.DataFrame) -> None:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for name, frame in outputs.items():
+        if name not in schemas.SCHEMAS:
+            report.warnings.append(f"bảng {name} chưa có lược đồ trong schemas.py: không ghi.")
+            continue
+        frame = schemas.empty(name) if frame is None else frame
+        try:
+            frame = schemas.validate(name, frame)
+        except Exception as exc:  # noqa: BLE001 - a schema failure is a bug, reported and not written
+            report.errors.append((f"{name}.parquet", f"bảng không đạt lược đồ, không ghi: {str(exc).splitlines()[0]}"))
+            continue
+        write_parquet(out_dir / f"{name}.parquet", frame)
+        report.tables[name] = len(frame)
+    quarantine = quarantine.sort_values(["file", "sheet", "row"], kind="stable", na_position="first", ignore_index=True)
+    write_csv(out_dir / "quarantine.csv", quarantine)
+    recon = reconciliation_frame(report.counts).sort_values(["file", "sheet"], kind="stable", ignore_index=True)
+    write_csv(out_dir / "reconciliation.csv", recon)
+    report.quarantine = quarantine
+    report.out_dir = out_dir
+
+
+def default_inputs() -> list[Path]:
+    """What ``cchc clean`` reads when no input is named: ``data/raw``."""
+    return [config.RAW_DIR]

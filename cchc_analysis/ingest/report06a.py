@@ -1,0 +1,195 @@
+"""Kind ``report06a``: form II.06a/VPCP/KSTT (Thông tư 01/2020/TT-VPCP) → ``report06a.parquet``.
+
+The form reports, per field (or per unit in the quarterly variant grouped by unit), the dossiers
+received (total; in the period online and in person/postal; carried over), resolved (total, early,
+on time, late) and pending (total, within the deadline, overdue): columns (3)–(13) of the form. Its
+header spans three merged rows, with a numbering row ``(1) … (13)`` below; section rows (``I``,
+``II``…) group the rows and a ``Tổng cộng`` row closes the table.
+
+Columns are matched by their flattened header path (``Tiếp nhận Trong kỳ Trực tuyến``) through
+``registry/columns.yaml``; a count column the header does not name is taken from the numbering row
+(the form's own column numbers). Section and total rows are not data rows: they are checked against
+the rows they sum, and a disagreement is reported in ``quarantine.csv`` (the rows are still kept).
+A data row whose counts are not whole non-negative numbers, or do not add up within the row
+((3) = (4)+(5)+(6), (7) = (8)+(9)+(10), (11) = (12)+(13)), is quarantined. A blank count is 0.
+
+The period is read from the title block (``Từ ngày 01/01/2024 đến ngày 31/12/2024``, ``Quý II năm
+2025``, ``Năm 2024``); a form without one is quarantined whole, since its rows cannot be placed in time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+
+from cchc_analysis.ingest.base import CleanContext, Header, Kind, KindResult, RawSheet, SheetTable
+from cchc_analysis.ingest.detect import find_header
+from cchc_analysis.ingest.text import fold
+from cchc_analysis.ingest.values import as_int, as_text, parse_period
+from cchc_analysis.quality import QuarantineRecord, SheetCounts
+from cchc_analysis.schemas import REPORT06A, REPORT06A_COUNTS
+
+__all__ = ["KINDS", "clean", "locate"]
+
+OUTPUT_COLUMNS = list(REPORT06A.columns)
+#: Form column number of each count column.
+FORM_COLUMNS = dict(zip(REPORT06A_COUNTS, range(3, 14), strict=True))
+#: Sums the form requires within a row: total column → its parts.
+ROW_SUMS = {
+    "received_total": ("received_online", "received_offline", "carried_over"),
+    "resolved_total": ("resolved_early", "resolved_on_time", "resolved_late"),
+    "pending_total": ("pending_within", "pending_overdue"),
+}
+_UNIT_WORDS = ("don vi", "co quan", "phong", "ubnd", "so nganh")
+
+
+def locate(raw: RawSheet, synonyms: Mapping[str, str]) -> Header | None:
+    """Find the 06a header; fill count columns it does not name from the numbering row (3)…(13)."""
+    header = find_header(raw, synonyms, max_depth=3)
+    if header is None or not header.skip_rows:
+        return header
+    numbering = raw.rows[header.skip_rows[0]]
+    named = set(header.columns.values())
+    for col, value in enumerate(numbering):
+        text = str(value).strip("() ") if value not in ("", None) else ""
+        number = int(float(text)) if text.replace(".", "", 1).isdigit() else None
+        canonical = {n: c for c, n in FORM_COLUMNS.items()}.get(number) if number else None
+        if canonical and canonical not in named and col not in header.columns:
+            header.columns[col] = canonical
+            header.unknown.pop(col, None)
+        elif number == 2 and "group" not in named:
+            header.columns[col] = "group"
+            header.unknown.pop(col, None)
+    return header
+
+
+def _score(header: Header) -> float:
+    found = set(header.columns.values())
+    counts = found.intersection(REPORT06A_COUNTS)
+    if len(counts) < 6 or "group" not in found:
+        return 0.0
+    return float(len(found))
+
+
+def _group_kind(header: Header) -> str:
+    label = next((header.labels.get(c, "") for c, n in header.columns.items() if n == "group"), "")
+    return "unit" if any(w in fold(label) for w in _UNIT_WORDS) else "field"
+
+
+def _counts(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series, pd.Series]:
+    """Integer counts, the first bad column per row (or NA), and its raw value."""
+    out = pd.DataFrame(index=frame.index)
+    bad_column = pd.Series(pd.NA, index=frame.index, dtype="string")
+    for name in REPORT06A_COUNTS:
+        raw = frame[name] if name in frame.columns else pd.Series(None, index=frame.index, dtype=object)
+        numbers, bad = as_int(raw, blank=0)
+        bad = bad | (numbers < 0).fillna(False)
+        bad_column = bad_column.mask(bad & bad_column.isna(), name)
+        out[name] = numbers
+    return out, bad_column, frame
+
+
+def _sections(layout: pd.DataFrame) -> pd.DataFrame:
+    """Section rows in sheet order, with their label (the group text, else the ``TT`` numeral)."""
+    sections = layout[layout["role"] == "section"].sort_values("row")
+    label = as_text(sections["group"]) if "group" in sections.columns else pd.Series(pd.NA, index=sections.index)
+    if "tt" in sections.columns:
+        label = label.fillna(as_text(sections["tt"]))
+    return sections.assign(label=label.astype("string"))
+
+
+def _section_index(sections: pd.DataFrame, rows: pd.Series) -> pd.Series:
+    """Position (in ``sections``) of the section row above each data row; -1 before the first."""
+    positions = sections["row"].searchsorted(rows.to_numpy(), side="right") - 1
+    return pd.Series(positions, index=rows.index)
+
+
+def _check_sums(table: SheetTable, counts: pd.DataFrame, sections: pd.DataFrame,
+                position: pd.Series) -> list[QuarantineRecord]:
+    """Compare section and total rows with the sums of their data rows."""
+    records: list[QuarantineRecord] = []
+    layout = table.layout
+    if layout.empty:
+        return records
+    layout_counts, _, _ = _counts(layout)
+    for i, row in layout.iterrows():
+        if row["role"] == "total":
+            members = pd.Series(True, index=counts.index)
+            what = "Dòng tổng cộng"
+        else:
+            k = int(sections.index.get_loc(i))
+            members = position == k
+            what = f"Dòng mục «{sections.at[i, 'label']}»"
+        sums = counts[members].sum()
+        for name in REPORT06A_COUNTS:
+            stated = layout_counts.at[i, name]
+            if pd.isna(stated) or int(stated) == int(sums[name]):
+                continue
+            records.append(QuarantineRecord(
+                table.file.name, table.sheet, int(row["row"]), name, int(stated),
+                f"{what} ghi {int(stated)} ở cột ({FORM_COLUMNS[name]}) nhưng cộng các dòng được {int(sums[name])}: "
+                "biểu không khớp, kiểm tra lại số liệu.",
+            ))  # fmt: skip
+    return records
+
+
+def _clean_table(table: SheetTable) -> tuple[pd.DataFrame, list[QuarantineRecord], int]:
+    data = table.data
+    counts, bad_column, raw = _counts(data)
+    group = as_text(data["group"]) if "group" in data.columns else pd.Series(pd.NA, index=data.index, dtype="string")
+    sections = _sections(table.layout) if not table.layout.empty else pd.DataFrame(columns=["row", "label"])
+    position = _section_index(sections, data["row"])
+    section_label = pd.Series([sections["label"].iloc[p] if p >= 0 else pd.NA for p in position],
+                              index=data.index, dtype="string")
+    records = _check_sums(table, counts, sections, position)
+    period = parse_period(table.title)
+
+    reason = pd.Series(pd.NA, index=data.index, dtype="string")
+    column = pd.Series(pd.NA, index=data.index, dtype="string")
+    if period is None:
+        reason[:] = "Biểu không ghi kỳ báo cáo (ví dụ «Từ ngày 01/01/2024 đến ngày 31/12/2024»): không xếp được vào kỳ."
+    missing_group = group.isna() & reason.isna()
+    reason[missing_group], column[missing_group] = "Thiếu tên lĩnh vực hoặc đơn vị.", "group"
+    bad = bad_column.notna() & reason.isna()
+    reason[bad], column[bad] = "Số liệu không phải là số nguyên không âm.", bad_column[bad]
+    for total, parts in ROW_SUMS.items():
+        off = (counts[total] != counts[list(parts)].sum(axis=1)).fillna(False) & reason.isna()
+        numbers = ", ".join(f"({FORM_COLUMNS[p]})" for p in parts)
+        reason[off] = f"Cột ({FORM_COLUMNS[total]}) không bằng tổng các cột {numbers} trong cùng dòng."
+        column[off] = total
+    for i in reason[reason.notna()].index:
+        name = column[i] if pd.notna(column[i]) else None
+        records.append(QuarantineRecord(table.file.name, table.sheet, int(data.at[i, "row"]), name,
+                                        raw.at[i, name] if name in raw.columns else None, str(reason[i])))
+    good = reason.isna()
+    out = counts[good].astype("int64")
+    out["period_start"] = pd.Timestamp(period[0]) if period else pd.NaT
+    out["period_end"] = pd.Timestamp(period[1]) if period else pd.NaT
+    out["group_kind"] = _group_kind(table.header)
+    out["group"] = group[good]
+    out["section"] = section_label[good]
+    out["source"] = (table.raw.label + ":" + data.loc[good, "row"].astype(str)).astype("string")
+    return out[OUTPUT_COLUMNS], records, int((~good).sum())
+
+
+def clean(tables: list[SheetTable], ctx: CleanContext) -> KindResult:
+    """Clean every 06a sheet of a run (see the module docstring)."""
+    result = KindResult()
+    frames = []
+    records: list[QuarantineRecord] = []
+    for table in tables:
+        frame, bad, n_bad = _clean_table(table)
+        ctx.progress(len(table.data))
+        frames.append(frame)
+        records.extend(bad)
+        result.counts.append(SheetCounts(table.file.name, table.sheet, "report06a", len(table.data),
+                                         len(frame), n_bad, 0))
+    ordered = sorted(zip(tables, frames, strict=True), key=lambda pair: (pair[0].file.name, pair[0].sheet or ""))
+    frames = [frame for _, frame in ordered]
+    result.tables["report06a"] = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=OUTPUT_COLUMNS)
+    result.quarantine = records
+    return result
+
+
+KINDS = (Kind(name="report06a", tables=("report06a",), clean=clean, locate=locate, score=_score),)

@@ -1,0 +1,300 @@
+"""Kinds ``evaluations`` and ``survey``: satisfaction with the handling of dossiers and with the service.
+
+**Evaluations** (one-stop counter, public-service portal): one row per evaluation, with the dossier
+id where the export gives it (so that satisfaction can be broken down by field and procedure), the
+date, criteria 1–9 scored 2/1/0 and the overall answer, written ``RẤT HÀI LÒNG / HÀI LÒNG / KHÔNG
+HÀI LÒNG`` in any case or Unicode form, or as the codes 2/1/0 (``registry/vocab.yaml``:
+``satisfaction``). A row without an overall answer is no answer: it is quarantined, never counted
+as dissatisfied. Without an evaluation id column the row's place (``FILE#SHEET:ROW``) stands for it.
+
+**Surveys** (online forms, SIPAS-style questionnaires): one row per respondent, with a timestamp,
+demographics (read, then dropped: they are not in the contract), Likert questions whose header names
+the aspect in brackets (``[Tiếp cận dịch vụ] …``, ``registry/columns.yaml``: ``survey_aspects``),
+the overall question, and a free-text comment. Answers become scores 1–5 (``vocab.yaml``:
+``likert``); a blank answer is no answer (no row). ``survey_responses`` is the long form, one row
+per answer; ``survey_comments`` keeps the comments with phone- and ID-like numbers and e-mail
+addresses masked (:func:`mask_contacts`) and formula-like starts escaped (``'=…``), so the table is
+safe to open in Excel. ``respondent_id`` is a hash of the row's content (timestamp, answers, masked
+comment): stable when the same form is exported again, and never personal.
+
+Duplicates, across all sheets of a run: an evaluation repeating an evaluation id, or (without one)
+the same dossier, date and answers; a respondent whose timestamp, answers and comment repeat an
+earlier row (the same form exported twice).
+
+>>> mask_contacts("Gọi 0935 598 336 hoặc CCCD 001089189405, email a.b@gmail.com.")
+'Gọi [đã ẩn] hoặc CCCD [đã ẩn], email [đã ẩn].'
+>>> question_aspect("[Tiếp cận dịch vụ] Nơi tiếp nhận hồ sơ dễ tìm"), question_aspect("Giới tính")
+('access', None)
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from functools import cache
+
+import numpy as np
+import pandas as pd
+
+from cchc_analysis.ingest.base import CleanContext, Header, Kind, KindResult, RawSheet, SheetTable
+from cchc_analysis.ingest.detect import find_header
+from cchc_analysis.ingest.dossiers import _date_reason, _Faults, _sources
+from cchc_analysis.ingest.finance import PatternSynonyms
+from cchc_analysis.ingest.text import clean_text, fold_key
+from cchc_analysis.ingest.values import ParsedDates, as_text, map_vocab, parse_dates
+from cchc_analysis.io import excel_safe
+from cchc_analysis.quality import SheetCounts
+from cchc_analysis.registry import load
+from cchc_analysis.schemas import EVALUATIONS, SURVEY_RESPONSES
+
+__all__ = ["KINDS", "MASK", "clean_evaluations", "clean_survey", "free_text", "locate_survey", "mask_contacts",
+           "question_aspect", "score_survey"]
+
+MASK = "[đã ẩn]"
+CRITERIA = [f"c{i}" for i in range(1, 10)]
+SCORES = {"very_satisfied": 2, "satisfied": 1, "dissatisfied": 0}
+EVALUATION_COLUMNS = list(EVALUATIONS.columns)
+RESPONSE_COLUMNS = list(SURVEY_RESPONSES.columns)
+COMMENT_COLUMNS = ["respondent_id", "submitted_at", "comment", "source"]
+
+# Nine or more digits, possibly split by spaces, dots or dashes (phones, CMND/CCCD, tax codes), and
+# e-mail addresses. Dates (01/10/2024) and short numbers stay.
+_CONTACT_RE = re.compile(r"(?<!\d)(?:\+\s?84[\s.-]?)?\d(?:[\s.-]?\d){8,}(?!\d)|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_BRACKET_RE = re.compile(r"^\s*\[([^\]]+)\]\s*")
+
+
+def mask_contacts(text: str) -> str:
+    """Replace phone-, ID-like digit runs (9 digits or more) and e-mail addresses by ``[đã ẩn]``.
+
+    >>> mask_contacts("SĐT 0568002201, ngày 30/6/2025, 2 lần")
+    'SĐT [đã ẩn], ngày 30/6/2025, 2 lần'
+    """
+    return _CONTACT_RE.sub(MASK, text)
+
+
+def free_text(values: pd.Series) -> pd.Series:
+    """Free text for a table: NFC, contacts masked, formula-like starts escaped; blank is NA.
+
+    >>> free_text(pd.Series(["=1+1", "- Nhanh", "  ", None, "Gọi 0912345678", 84912345678.0], dtype=object)).tolist()
+    ["'=1+1", "'- Nhanh", <NA>, <NA>, 'Gọi [đã ẩn]', '[đã ẩn]']
+    """
+    def one(text: str) -> str | None:
+        text = "\n".join(clean_text(line) for line in text.splitlines()).strip()
+        return excel_safe(mask_contacts(text)) if text else None
+
+    return as_text(values).map(one, na_action="ignore").astype("string")
+
+
+# --- survey questions in headers ---
+
+
+@cache
+def _aspect_phrases() -> tuple[dict[str, str], tuple[tuple[str, str], ...]]:
+    """Exact folded wordings → aspect, and (wording, aspect) pairs longest first."""
+    entries = load("columns").get("survey_aspects") or {}
+    exact = {fold_key(str(s)): aspect for aspect, spellings in entries.items() for s in spellings}
+    return exact, tuple(sorted(exact.items(), key=lambda p: (-len(p[0]), p[0])))
+
+
+def _guess_question(key: str) -> str | None:
+    """For header finding: a folded header that starts with an aspect wording and goes on."""
+    for phrase, aspect in _aspect_phrases()[1]:
+        if key.startswith(phrase) and len(key) > len(phrase):
+            return f"{aspect}|{key}"
+    return None
+
+
+def question_aspect(label: str) -> str | None:
+    """The aspect of a question header: the bracketed wording, or ``overall`` for an overall question.
+
+    >>> question_aspect("Nhìn chung, Ông/Bà hài lòng ở mức độ nào?"), question_aspect("[Khác] Câu hỏi")
+    ('overall', None)
+    """
+    exact, ordered = _aspect_phrases()
+    if match := _BRACKET_RE.match(label):
+        return exact.get(fold_key(match.group(1)))
+    key = fold_key(label)
+    overall = [p for p, a in ordered if a == "overall"]
+    return "overall" if any(key.startswith(p) for p in overall) else None
+
+
+def _question_text(label: str) -> str:
+    return excel_safe(_BRACKET_RE.sub("", label).strip() or label.strip())
+
+
+def locate_survey(raw: RawSheet, synonyms: Mapping[str, str]) -> Header | None:
+    """Find a questionnaire header: the kind's columns plus one column per question.
+
+    Question columns get the canonical name ``aspect|folded header`` (unique per question).
+    """
+    header = find_header(raw, PatternSynonyms(synonyms, _guess_question))
+    if header is None:
+        return None
+    for col, name in list(header.columns.items()):
+        if not _is_question(name) and name != "overall":
+            continue
+        aspect = question_aspect(header.labels.get(col, ""))
+        if aspect is None and name == "overall":
+            aspect = "overall"
+        if aspect is None:
+            del header.columns[col]
+            header.unknown[col] = header.labels.get(col, "")
+        else:
+            header.columns[col] = f"{aspect}|{fold_key(header.labels.get(col, name))}"
+    return header
+
+
+def _is_question(name: str) -> bool:
+    return "|" in name
+
+
+def score_survey(header: Header) -> float:
+    """Detection score: the distinct columns matched, when at least one is a question."""
+    names = set(header.columns.values())
+    return float(len(names)) if any(_is_question(n) for n in names) else 0.0
+
+
+# --- evaluations ---
+
+
+def _column(data: pd.DataFrame, name: str) -> pd.Series:
+    return data[name] if name in data.columns else pd.Series(None, index=data.index, dtype=object)
+
+
+def _date_faults(faults: _Faults, dates: ParsedDates, raw: pd.Series, column: str, label: str) -> None:
+    """Quarantine unreadable and impossible dates with the reason the dossier kind gives."""
+    bad = dates.problems.notna()
+    if bad.any():
+        faults.add(bad, column, _date_reason(label, dates.problems.fillna(""), raw))
+
+
+def _content(data: pd.DataFrame, names: list[str]) -> pd.Series:
+    """Rows with anything besides STT (pre-numbered template rows are not data)."""
+    present = [n for n in names if n in data.columns]
+    return data[present].notna().any(axis=1) if present else pd.Series(False, index=data.index)
+
+
+def _typed_evaluations(table: SheetTable) -> tuple[pd.DataFrame, pd.DataFrame, int]:
+    """Type one evaluation sheet; return the candidates, the quarantine frame and the rows read."""
+    data = table.data[_content(table.data, ["evaluation_id", "dossier_id", "evaluated_at", "overall", *CRITERIA])]
+    faults = _Faults(data)
+    out = pd.DataFrame(index=data.index)
+    out["source"] = _sources(table, data["row"])
+    explicit = as_text(_column(data, "evaluation_id")).str.strip()
+    out["evaluation_id"] = explicit.fillna(out["source"])
+    out["explicit_id"] = explicit.notna()
+    out["dossier_id"] = as_text(_column(data, "dossier_id")).str.strip().replace("", pd.NA)
+    dates = parse_dates(_column(data, "evaluated_at"))
+    out["evaluated_at"] = dates.values
+    overall, unknown = map_vocab(_column(data, "overall"), "satisfaction")
+    out["overall"] = overall
+    faults.add(overall.isna() & ~unknown, "overall", "Thiếu câu trả lời đánh giá chung: không phải một câu trả "
+               "lời, không tính vào tỷ lệ hài lòng (cũng không tính là không hài lòng).")
+    faults.add(unknown, "overall", "Câu trả lời đánh giá chung không nhận ra: cần RẤT HÀI LÒNG, HÀI LÒNG, KHÔNG "
+               "HÀI LÒNG hoặc mã 2/1/0.")
+    faults.add(dates.values.isna() & dates.problems.isna(), "evaluated_at", "Thiếu ngày đánh giá.")
+    _date_faults(faults, dates, _column(data, "evaluated_at"), "evaluated_at", "ngày đánh giá")
+    for i, name in enumerate(CRITERIA, start=1):
+        mapped, unknown = map_vocab(_column(data, name), "satisfaction")
+        out[name] = mapped.map(SCORES, na_action="ignore").astype("Int64")
+        faults.add(unknown, name, f"Tiêu chí {i} có giá trị ngoài thang 2/1/0 (hoặc Rất hài lòng / Hài lòng / "
+                   "Không hài lòng).")
+    return out[~faults.failed], faults.records(table), len(data)
+
+
+def clean_evaluations(tables: list[SheetTable], ctx: CleanContext) -> KindResult:
+    """Clean evaluation exports into ``evaluations`` (see the module docstring)."""
+    result = KindResult()
+    frames, reads, quarantine = [], [], []
+    for position, table in enumerate(tables):
+        kept, bad, read = _typed_evaluations(table)
+        ctx.progress(read)
+        frames.append(kept.assign(_sheet=position))
+        reads.append((read, len(bad)))
+        quarantine.append(bad)
+    frame = pd.concat(frames, ignore_index=True)
+    same_id = frame["explicit_id"] & frame.duplicated(["evaluation_id"])
+    same_content = (~frame["explicit_id"] & frame["dossier_id"].notna()
+                    & frame.duplicated(["explicit_id", "dossier_id", "evaluated_at", "overall", *CRITERIA]))
+    duplicate = same_id | same_content
+    _count(result, tables, reads, frame.loc[duplicate, "_sheet"], "evaluations")
+    result.tables["evaluations"] = frame.loc[~duplicate, EVALUATION_COLUMNS].reset_index(drop=True)
+    result.quarantine = pd.concat(quarantine, ignore_index=True)
+    return result
+
+
+def _count(result: KindResult, tables: list[SheetTable], reads: list[tuple[int, int]], dup_sheets: pd.Series,
+           kind: str) -> None:
+    per_sheet = np.bincount(dup_sheets.astype("int64"), minlength=len(tables))
+    for position, (table, (read, bad)) in enumerate(zip(tables, reads, strict=True)):
+        dups = int(per_sheet[position])
+        result.counts.append(SheetCounts(table.file.name, table.sheet, kind, read, read - bad - dups, bad, dups))
+
+
+# --- surveys ---
+
+
+def _respondent_ids(submitted: pd.Series, scores: pd.DataFrame, comment: pd.Series) -> pd.Series:
+    """A content hash per respondent (timestamp, answers in question order, masked comment): ``KS-…``."""
+    content = pd.concat([submitted, scores[sorted(scores.columns)], comment], axis=1)
+    hashes = pd.util.hash_pandas_object(content, index=False)
+    return ("KS-" + hashes.map("{:016x}".format)).astype("string")
+
+
+def _typed_survey(table: SheetTable) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, str], pd.DataFrame]:
+    """Type one questionnaire sheet: the respondents kept, their scores, question texts, quarantine."""
+    data = table.data
+    questions = {name: col for col, name in table.header.columns.items() if _is_question(name)}
+    faults = _Faults(data)
+    scores = pd.DataFrame(index=data.index)
+    for name in questions:
+        mapped, unknown = map_vocab(data[name], "likert")
+        scores[name] = pd.to_numeric(mapped, errors="coerce").astype("Int64")
+        faults.add(unknown, name, "Câu trả lời không thuộc thang 5 mức (Rất hài lòng … Rất không hài lòng, hoặc 1–5) "
+                   f"ở câu «{_question_text(table.header.labels[questions[name]])}».")
+    dates = parse_dates(_column(data, "submitted_at"))
+    faults.add(dates.values.isna() & dates.problems.isna(), "submitted_at", "Thiếu thời gian gửi phiếu (Dấu thời gian).")
+    _date_faults(faults, dates, _column(data, "submitted_at"), "submitted_at", "thời gian gửi phiếu")
+    comment = free_text(_column(data, "comment"))
+    faults.add(scores.isna().all(axis=1) & comment.isna(), None, "Phiếu không có câu trả lời nào.")
+    out = pd.DataFrame({"submitted_at": dates.values, "comment": comment,
+                        "source": _sources(table, data["row"])}, index=data.index)
+    out["respondent_id"] = _respondent_ids(out["submitted_at"], scores, comment)
+    texts = {name: _question_text(table.header.labels[col]) for name, col in questions.items()}
+    keep = ~faults.failed
+    return out[keep], scores[keep], texts, faults.records(table)
+
+
+def clean_survey(tables: list[SheetTable], ctx: CleanContext) -> KindResult:
+    """Clean questionnaire exports into ``survey_responses`` and ``survey_comments``."""
+    result = KindResult()
+    respondents, answers, reads, quarantine = [], [], [], []
+    for position, table in enumerate(tables):
+        kept, scores, texts, bad = _typed_survey(table)
+        ctx.progress(len(table.data))
+        respondents.append(kept.assign(_sheet=position))
+        long = scores.rename_axis("_index").reset_index().melt("_index", var_name="name", value_name="score")
+        long = long.dropna(subset=["score"])
+        long["aspect"] = long["name"].str.split("|").str[0]
+        long["question"] = long["name"].map(texts)
+        answers.append(long.join(kept[["respondent_id", "submitted_at", "source"]], on="_index"))
+        reads.append((len(table.data), len(bad)))
+        quarantine.append(bad)
+    people = pd.concat(respondents, ignore_index=True)
+    duplicate = people["respondent_id"].duplicated()
+    _count(result, tables, reads, people.loc[duplicate, "_sheet"], "survey")
+    people = people[~duplicate]
+    responses = pd.concat(answers, ignore_index=True)
+    responses = responses[responses["source"].isin(people["source"])]
+    types = {"aspect": "string", "question": "string", "score": "Int64"}
+    result.tables["survey_responses"] = responses[RESPONSE_COLUMNS].astype(types).reset_index(drop=True)
+    result.tables["survey_comments"] = people.loc[people["comment"].notna(), COMMENT_COLUMNS].reset_index(drop=True)
+    result.quarantine = pd.concat(quarantine, ignore_index=True)
+    return result
+
+
+KINDS = (
+    Kind(name="evaluations", tables=("evaluations",), clean=clean_evaluations, required=("overall",)),
+    Kind(name="survey", tables=("survey_responses", "survey_comments"), clean=clean_survey,
+         locate=locate_survey, score=score_survey),
+)

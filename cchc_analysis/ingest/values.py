@@ -1,0 +1,417 @@
+"""Typed values from raw cells, whole columns at a time, each with an explicit rule.
+
+- Dates: real date cells, Excel serial numbers, and text in ``dd/mm/yyyy`` (``/``, ``-`` or ``.``; with
+  ``HH:MM`` or ``HH:MM:SS``) or ISO ``yyyy-mm-dd[ HH:MM[:SS]]`` (with an offset: converted to
+  Vietnam time). Text is only ever read day first: ``02/03/2024`` is 2 March, never 3 February.
+  A text that has the shape of a date but is no date (``31/02/2024``) is *impossible*; any other
+  text is *unreadable*. Both are reported, never guessed.
+- Labels and codes (channel, status, service level…) through ``registry/vocab.yaml``: codes are
+  compared as text (``2``, ``2.0``), labels after :func:`~cchc_analysis.ingest.text.fold`.
+- Flags: ``Có/Không``, ``x``/blank, ``0/1``, ``True/False`` (blank is null).
+- Identifiers as text: ``00123`` stays ``00123`` and a numeric cell ``123.0`` becomes ``123``.
+
+>>> s = pd.Series(["02/03/2024 07:41", "2024-03-02", "31/02/2024", "hôm qua", None, 45353.5], dtype=object)
+>>> parsed = parse_dates(s)
+>>> parsed.values.dt.strftime("%Y-%m-%d %H:%M").fillna("-").tolist()
+['2024-03-02 07:41', '2024-03-02 00:00', '-', '-', '-', '2024-03-02 12:00']
+>>> parsed.problems.fillna("-").tolist()
+['-', '-', 'impossible', 'unreadable', '-', '-']
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+import pandas as pd
+
+from cchc_analysis.ingest.text import fold
+from cchc_analysis.registry import load
+
+__all__ = ["ParsedDates", "as_int", "as_text", "map_flags", "map_vocab", "parse_dates", "parse_period"]
+
+DATETIME_DTYPE = "datetime64[us]"
+TEXT_DTYPE = pd.StringDtype("pyarrow")
+LOCAL_TZ = "Asia/Ho_Chi_Minh"
+
+# Explicit text formats, tried in this order (all day first or year first, never month first).
+DATE_FORMATS = (
+    "%d/%m/%Y %H:%M", "%d/%m/%Y", "%d/%m/%Y %H:%M:%S", "%d-%m-%Y", "%d-%m-%Y %H:%M", "%d-%m-%Y %H:%M:%S",
+    "%d.%m.%Y", "%d.%m.%Y %H:%M", "%d.%m.%Y %H:%M:%S", "%Y/%m/%d", "%Y/%m/%d %H:%M", "%Y/%m/%d %H:%M:%S",
+)  # fmt: skip
+_DMY_SHAPE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:[ T]+(\d{1,2}):(\d{1,2})(?::(\d{1,2}))?)?$")
+_ISO_SHAPE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$")
+_SERIAL_TEXT = re.compile(r"^\d{5}(?:\.\d+)?$")
+#: Excel serial numbers accepted as dates (1954-10-13 .. 2173-10-14).
+SERIAL_RANGE = (20000.0, 100000.0)
+
+
+@dataclass
+class ParsedDates:
+    """Datetimes (``values``, NaT where absent or bad) and, per cell, NA, ``impossible`` or ``unreadable``."""
+
+    values: pd.Series
+    problems: pd.Series
+
+
+def parse_dates(values: pd.Series) -> ParsedDates:
+    """Parse a column of raw cells into naive local datetimes, reporting what could not be read.
+
+    >>> parse_dates(pd.Series(["05/01/2024", "2024-01-05T10:00:00+00:00"], dtype=object)).values.tolist()
+    [Timestamp('2024-01-05 00:00:00'), Timestamp('2024-01-05 17:00:00')]
+    """
+    cells = values.to_numpy(dtype=object)
+    out = np.full(len(cells), np.datetime64("NaT"), dtype=DATETIME_DTYPE)
+    problems = np.full(len(cells), None, dtype=object)
+    kinds = _cell_kinds(values).to_numpy(dtype=object)
+
+    where = np.flatnonzero(kinds == "datetime")
+    if len(where):
+        out[where] = pd.to_datetime([_as_datetime(v) for v in cells[where]]).to_numpy(dtype=DATETIME_DTYPE)
+    where = np.flatnonzero(kinds == "number")
+    if len(where):
+        _put_serials(cells[where].astype("float64"), where, out, problems)
+    where = np.flatnonzero(kinds == "text")
+    if len(where):
+        _parse_texts(cells[where], where, out, problems)
+    problems[kinds == "other"] = "unreadable"
+    return ParsedDates(pd.Series(out, index=values.index), pd.Series(problems, index=values.index, dtype="string"))
+
+
+_KIND_OF_INFERRED = {"string": "text", "empty": "blank", "floating": "number", "integer": "number",
+                     "mixed-integer-float": "number", "datetime": "datetime", "datetime64": "datetime",
+                     "date": "datetime"}
+
+
+def _cell_kinds(values: pd.Series) -> pd.Series:
+    """``text``, ``number``, ``datetime``, ``other`` per cell (None for blank); one C pass when uniform."""
+    inferred = _KIND_OF_INFERRED.get(pd.api.types.infer_dtype(values, skipna=True))
+    if inferred is not None:
+        return pd.Series(inferred, index=values.index, dtype=object).where(values.notna(), None)
+    return values.map(_cell_kind, na_action="ignore")
+
+
+def _cell_kind(value: object) -> str:
+    if isinstance(value, bool):
+        return "other"
+    if isinstance(value, (dt.datetime, dt.date, pd.Timestamp)):
+        return "datetime"
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        return "number"
+    if isinstance(value, str):
+        return "text"
+    return "other"
+
+
+def _as_datetime(value: object) -> object:
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return dt.datetime(value.year, value.month, value.day)
+    return value
+
+
+def _put_serials(numbers: np.ndarray, where: np.ndarray, out: np.ndarray, problems: np.ndarray) -> None:
+    """Excel serial day numbers (1900 system) to datetimes, rounded to the second."""
+    ok = (numbers >= SERIAL_RANGE[0]) & (numbers <= SERIAL_RANGE[1])
+    seconds = np.round((numbers[ok] - 25569.0) * 86400.0)  # 25569 days from 1899-12-30 to 1970-01-01
+    out[where[ok]] = (seconds.astype("int64") * 1_000_000).astype(DATETIME_DTYPE)
+    problems[where[~ok]] = "unreadable"
+
+
+def _parse_texts(cells: np.ndarray, where: np.ndarray, out: np.ndarray, problems: np.ndarray) -> None:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    texts = pc.utf8_trim_whitespace(pa.array(cells, type=pa.string()))
+    local, targets = _parse_exact_fast(texts, where, out)
+    if not len(local):
+        return
+    remaining = pd.Series(pc.take(texts, pa.array(local)).to_pylist(), index=targets, dtype=object)
+    for fmt in DATE_FORMATS:  # texts not written exactly (a one-digit day, say): pandas' strict parser
+        if remaining.empty:
+            return
+        parsed = pd.to_datetime(remaining, format=fmt, errors="coerce")
+        good = parsed.notna().to_numpy()
+        if good.any():
+            out[remaining.index[good]] = parsed[good].to_numpy(dtype=DATETIME_DTYPE)
+            remaining = remaining[~good]
+    if remaining.empty:
+        return
+    remaining = remaining.astype(str)
+    iso = remaining.str.match(_ISO_SHAPE).to_numpy()
+    if iso.any():
+        _parse_iso(remaining[iso], out)
+    serial = remaining.str.match(_SERIAL_TEXT).to_numpy()
+    if serial.any():
+        chosen = remaining[serial]
+        _put_serials(chosen.astype("float64").to_numpy(), chosen.index.to_numpy(), out, problems)
+    left = remaining[np.isnat(out[remaining.index.to_numpy()]) & ~serial]
+    shaped = (left.str.match(_DMY_SHAPE) | left.str.match(_ISO_SHAPE)).to_numpy()
+    problems[left.index.to_numpy()] = np.where(shaped, "impossible", "unreadable")
+
+
+_WIDTHS = {"%d": 2, "%m": 2, "%Y": 4, "%H": 2, "%M": 2, "%S": 2}
+
+
+@cache
+def _exact_shape(fmt: str) -> tuple[str, int]:
+    """The RE2 pattern of ``fmt`` written with zero-padded fields, and where its day (``%d``) starts.
+
+    >>> _exact_shape("%d.%m.%Y") == ("^" + r"\\d{2}\\.\\d{2}\\.\\d{4}" + "$", 0)
+    True
+    >>> _exact_shape("%Y/%m/%d")[1]
+    8
+    """
+    pattern, position, day = "^", 0, -1
+    for piece in re.split(r"(%[dmYHMS])", fmt):
+        if piece in _WIDTHS:
+            day = position if piece == "%d" else day
+            pattern += rf"\d{{{_WIDTHS[piece]}}}"
+            position += _WIDTHS[piece]
+        else:
+            pattern += re.escape(piece)
+            position += len(piece)
+    return pattern + "$", day
+
+
+def _parse_exact_fast(texts: object, where: np.ndarray, out: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Parse texts written exactly (zero-padded) in one of :data:`DATE_FORMATS` with Arrow.
+
+    A C ``strptime`` rolls a day that does not exist over (``31/02`` becomes 2 March), so a parsed
+    value is accepted only when its day of month is the day written. Returns the positions (in
+    ``texts``) and the targets (in ``out``) of the texts left for the strict parser.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    local = np.arange(len(where))
+    targets = where
+    current = texts
+    for fmt in DATE_FORMATS:
+        if not len(local):
+            break
+        shape, day_at = _exact_shape(fmt)
+        shaped = pc.match_substring_regex(current, shape)
+        if not pc.any(shaped).as_py():
+            continue
+        parsed = pc.strptime(current, format=fmt, unit="us", error_is_null=True)
+        written = pc.cast(pc.if_else(shaped, pc.utf8_slice_codeunits(current, day_at, day_at + 2), "0"), pa.int64())
+        same = pc.fill_null(pc.and_(shaped, pc.equal(pc.day(parsed), written)), False).to_numpy(zero_copy_only=False)
+        if same.any():
+            out[targets[same]] = parsed.to_numpy(zero_copy_only=False)[same].astype(DATETIME_DTYPE)
+            keep = ~same
+            local, targets = local[keep], targets[keep]
+            current = pc.filter(current, pa.array(keep))
+    return local, targets
+
+
+def _parse_iso(texts: pd.Series, out: np.ndarray) -> None:
+    aware = texts.str.contains(r"(?:Z|[+-]\d{2}:?\d{2})$", regex=True).to_numpy()
+    if (~aware).any():
+        naive = pd.to_datetime(texts[~aware], format="ISO8601", errors="coerce")
+        out[naive.index.to_numpy()] = naive.to_numpy(dtype=DATETIME_DTYPE)
+    if aware.any():
+        stamps = pd.to_datetime(texts[aware], format="ISO8601", errors="coerce", utc=True)
+        local = stamps.dt.tz_convert(LOCAL_TZ).dt.tz_localize(None)
+        out[local.index.to_numpy()] = local.to_numpy(dtype=DATETIME_DTYPE)
+
+
+# --- text and numbers ---
+
+
+def _text_of(value: object) -> object:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, (float, np.floating)):
+        return str(int(value)) if float(value).is_integer() else repr(float(value))
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.isoformat()
+    return str(value)
+
+
+def as_text(values: pd.Series) -> pd.Series:
+    """Identifiers and labels as text (``string`` dtype); numeric cells lose a ``.0``, never a leading zero.
+
+    >>> as_text(pd.Series(["00123", 123.0, None, 2.5], dtype=object)).tolist()
+    ['00123', '123', <NA>, '2.5']
+    """
+    if pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
+        return text_series(values.to_numpy(dtype=object), values.index)
+    return text_series(values.map(_text_of, na_action="ignore").to_numpy(dtype=object), values.index)
+
+
+def text_series(values: np.ndarray, index: pd.Index) -> pd.Series:
+    """A ``string`` (Arrow) series from an object array of ``str`` and None, built directly by Arrow.
+
+    >>> text_series(np.array(["a", None], dtype=object), pd.RangeIndex(2)).tolist()
+    ['a', <NA>]
+    """
+    import pyarrow as pa
+
+    array = pa.array(values, type=pa.large_string(), from_pandas=True)
+    return pd.Series(pd.arrays.ArrowStringArray(array), index=index, copy=False)
+
+
+def as_int(values: pd.Series, blank: int | None = None) -> tuple[pd.Series, pd.Series]:
+    """Whole numbers from cells or text (``1.210`` and ``1,210`` are one thousand two hundred and ten).
+
+    Returns the numbers (``Int64``; ``blank`` where empty) and a mask of cells that are not whole numbers.
+
+    >>> numbers, bad = as_int(pd.Series([3.0, "1.210", "", "abc", " 7 "], dtype=object), blank=0)
+    >>> numbers.tolist(), bad.tolist()
+    ([3, 1210, 0, <NA>, 7], [False, False, False, True, False])
+    """
+    def one(value: object) -> object:
+        if value is None or (isinstance(value, float) and np.isnan(value)):
+            return blank
+        if isinstance(value, bool):
+            return pd.NA
+        if isinstance(value, (int, np.integer)):
+            return int(value)
+        if isinstance(value, (float, np.floating)):
+            return int(value) if float(value).is_integer() else pd.NA
+        text = re.sub(r"[\s.,\u00a0]", "", str(value))
+        if text == "":
+            return blank
+        return int(text) if re.fullmatch(r"-?\d+", text) else pd.NA
+
+    numbers = pd.Series([one(v) for v in values], index=values.index, dtype="Int64")
+    blank_cells = values.isna() | values.map(lambda v: isinstance(v, str) and not v.strip())
+    return numbers, numbers.isna() & ~(blank_cells & (blank is None))
+
+
+def _per_distinct(values: pd.Series, one: Callable[[object], object]) -> tuple[np.ndarray, np.ndarray]:
+    """``one`` applied to each distinct non-blank value, spread over the column; and the blank mask.
+
+    >>> results, blank = _per_distinct(pd.Series(["a", None, "a", "b"], dtype=object), str.upper)
+    >>> results.tolist(), blank.tolist()
+    (['A', None, 'A', 'B'], [False, True, False, False])
+    """
+    codes, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=True)
+    results = np.array([one(u) for u in uniques] + [None], dtype=object)
+    return results[codes], codes == -1
+
+
+@cache
+def _vocab_lookup(section: str) -> tuple[dict[str, str], dict[str, str]]:
+    entry = load("vocab")[section]
+    labels = {fold(str(label)): str(canonical) for canonical, items in (entry.get("labels") or {}).items()
+              for label in items}
+    codes = {str(code): str(canonical) for code, canonical in (entry.get("codes") or {}).items()}
+    return labels, codes
+
+
+def _code_text(value: object) -> str | None:
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        return str(int(value))
+    if isinstance(value, (float, np.floating)) and float(value).is_integer():
+        return str(int(value))
+    if isinstance(value, str) and re.fullmatch(r"\s*\d+(?:\.0+)?\s*", value):
+        return str(int(float(value)))
+    return None
+
+
+def map_vocab(values: pd.Series, section: str) -> tuple[pd.Series, pd.Series]:
+    """Map labels or codes to canonical values through ``vocab.yaml[section]``.
+
+    Returns the canonical values (``string``, NA for blank or unknown) and a mask of non-blank cells
+    that matched nothing.
+
+    >>> mapped, unknown = map_vocab(pd.Series(["TRỰC TUYẾN", 2.0, "3", "fax", None], dtype=object), "channel")
+    >>> mapped.tolist(), unknown.tolist()
+    (['online', 'online', 'postal', <NA>, <NA>], [False, False, False, True, False])
+    """
+    labels, codes = _vocab_lookup(section)
+
+    def one(value: object) -> str | None:
+        code = _code_text(value)
+        if code is not None:
+            return codes.get(code) or labels.get(code)
+        return labels.get(fold(str(value)))
+
+    results, blank = _per_distinct(values, one)
+    mapped = text_series(results, values.index)
+    return mapped, pd.Series(~blank & pd.isna(results), index=values.index)
+
+
+@cache
+def _flag_lookup() -> dict[str, bool]:
+    entry = load("vocab")["flag"]
+    return {fold(str(label)) or str(label): key == "true" for key, items in entry.items() for label in items}
+
+
+def map_flags(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Booleans from ``Có/Không``, ``x``, ``0/1``, ``True/False``; blank is null.
+
+    Returns the flags (``boolean``) and a mask of non-blank cells that are no known flag.
+
+    >>> flags, unknown = map_flags(pd.Series(["Có", "không", "x", 0.0, True, None, "?"], dtype=object))
+    >>> flags.tolist(), unknown.tolist()
+    ([True, False, True, False, True, <NA>, <NA>], [False, False, False, False, False, False, True])
+    """
+    lookup = _flag_lookup()
+
+    def one(value: object) -> bool | None:
+        if isinstance(value, (bool, np.bool_)):
+            return bool(value)
+        code = _code_text(value)
+        if code is not None:
+            return lookup.get(code)
+        text = str(value).strip()
+        return lookup.get(fold(text) or text)
+
+    results, blank = _per_distinct(values, one)
+    unknown = pd.isna(results)
+    flags = pd.arrays.BooleanArray(np.where(unknown, False, results).astype(bool), unknown)
+    return pd.Series(flags, index=values.index), pd.Series(~blank & unknown, index=values.index)
+
+
+# --- reporting periods ---
+
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+_RANGE_RE = re.compile(r"(?:tu ngay|tu)?\s*(\d{1,2}) (\d{1,2}) (\d{4}) (?:den ngay|den|toi) (\d{1,2}) (\d{1,2}) (\d{4})")
+_QUARTER_RE = re.compile(r"quy (i{1,3}|iv|[1-4])(?: nam)? (\d{4})")
+_HALF_RE = re.compile(r"(6|sau) thang (dau|cuoi)(?: nam)? (\d{4})")
+_NINE_RE = re.compile(r"9 thang(?: dau)?(?: nam)? (\d{4})")
+_MONTH_RE = re.compile(r"thang (\d{1,2})(?: nam)? (\d{4})")
+_YEAR_RE = re.compile(r"nam (\d{4})")
+
+
+def parse_period(lines: list[str]) -> tuple[dt.date, dt.date] | None:
+    """The reporting period named in title lines, as (first day, last day), or None.
+
+    >>> parse_period(["Kỳ báo cáo: Năm 2024", "(Từ ngày 01/01/2024 đến ngày 31/12/2024)"])
+    (datetime.date(2024, 1, 1), datetime.date(2024, 12, 31))
+    >>> parse_period(["Kỳ báo cáo: Quý II năm 2025"]), parse_period(["6 tháng đầu năm 2025"])[1]
+    ((datetime.date(2025, 4, 1), datetime.date(2025, 6, 30)), datetime.date(2025, 6, 30))
+    """
+    text = " ".join(fold(line) for line in lines)
+    if m := _RANGE_RE.search(text):
+        d1, m1, y1, d2, m2, y2 = map(int, m.groups())
+        try:
+            return dt.date(y1, m1, d1), dt.date(y2, m2, d2)
+        except ValueError:
+            return None
+    if m := _QUARTER_RE.search(text):
+        q = _ROMAN.get(m.group(1)) or int(m.group(1))
+        return _span(int(m.group(2)), 3 * q - 2, 3 * q)
+    if m := _HALF_RE.search(text):
+        first = m.group(2) == "dau"
+        return _span(int(m.group(3)), 1 if first else 7, 6 if first else 12)
+    if m := _NINE_RE.search(text):
+        return _span(int(m.group(1)), 1, 9)
+    if (m := _MONTH_RE.search(text)) and 1 <= int(m.group(1)) <= 12:
+        return _span(int(m.group(2)), int(m.group(1)), int(m.group(1)))
+    if m := _YEAR_RE.search(text):
+        return _span(int(m.group(1)), 1, 12)
+    return None
+
+
+def _span(year: int, first_month: int, last_month: int) -> tuple[dt.date, dt.date]:
+    end = dt.date(year + (last_month == 12), last_month % 12 + 1, 1) - dt.timedelta(days=1)
+    return dt.date(year, first_month, 1), end

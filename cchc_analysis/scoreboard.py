@@ -1,0 +1,446 @@
+"""The programme on one page: every milestone with its yearly values, targets, status and 2030 outlook.
+
+:func:`scoreboard` turns the tidy indicator table (:mod:`cchc_analysis.indicators`) into one row per
+indicator of the milestone registry: its Vietnamese title, clause(s), unit, the yearly values from the
+programme's first year (2021) to the review year, the 2025 and 2030 targets, the status of the review
+year (code and Vietnamese words) and what 2030 asks for (the value needed, and the change needed per
+year, both in the indicator's unit and as a yearly rate). :func:`qualitative_targets` lists the targets
+no number measures. :func:`write_scoreboard_xlsx` writes one formatted sheet per area of the programme
+(the ``area`` of each indicator in ``registry/milestones.yaml``) into ``scoreboard.xlsx``: Vietnamese
+headers, percent formats, frozen header, status cells coloured *and* worded, no formula from any text,
+fixed document metadata (two runs give the same content), written atomically.
+
+>>> import pandas as pd
+>>> table = pd.DataFrame({"indicator_id": ["satisfaction_share"] * 2, "period": ["2024", "2025"],
+...     "breakdown": "all", "value": [0.85, 0.92], "status": ["on_track", "met"]})
+>>> row = scoreboard(table, year=2025).set_index("indicator_id").loc["satisfaction_share"]
+>>> float(row["2025"]), float(row["target_2025"]), row["status"], row["status_vi"]
+(0.92, 0.9, 'met', 'Đã đạt')
+>>> round(float(row["change_per_year"]), 4)   # from 92% in 2025 to 95% in 2030: 0.6 points a year
+0.006
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from cchc_analysis import milestones
+from cchc_analysis.io import write_bytes_atomic
+
+#: The areas of the programme, in the order of the workbook's sheets.
+AREAS = ("Thủ tục hành chính", "Chuyển đổi số", "Hài lòng", "Tài chính - Biên chế")
+#: Sheet of the targets without a number.
+QUALITATIVE_SHEET = "Mục tiêu định tính"
+OTHER_AREA = "Khác"
+MILESTONE_YEARS = (2025, 2030)
+#: Fixed document date of the workbook, so that two runs write the same content.
+WORKBOOK_DATE = dt.datetime(2025, 1, 1)
+
+UNIT_WORDS_VI = {"share": "Tỷ lệ (%)", "persons": "Người", "vnd": "Đồng", "count": "Số lượng"}
+
+#: Status colours (fill, font): the words are always written too.
+STATUS_COLOURS = {
+    "met": ("#C6EFCE", "#006100"),
+    "on_track": ("#DDEBF7", "#1F4E78"),
+    "at_risk": ("#FFEB9C", "#9C5700"),
+    "off_track": ("#FFC7CE", "#9C0006"),
+    "no_target": ("#EDEDED", "#404040"),
+    "no_data": ("#F2F2F2", "#7F7F7F"),
+}
+
+#: Vietnamese headers of the scoreboard's columns (year columns keep their number).
+HEADERS_VI = {
+    "area": "Lĩnh vực",
+    "indicator_id": "Mã chỉ tiêu",
+    "title_vi": "Chỉ tiêu",
+    "clause": "Điều khoản",
+    "unit": "Đơn vị tính",
+    "target_2025": "Mục tiêu 2025",
+    "target_2030": "Mục tiêu 2030",
+    "status": "Mã trạng thái",
+    "status_vi": "Trạng thái",
+    "latest_year": "Năm số liệu gần nhất",
+    "needed_2030": "Giá trị cần đạt năm 2030",
+    "change_per_year": "Mức thay đổi cần mỗi năm đến 2030",
+    "rate_per_year": "Tốc độ thay đổi cần mỗi năm đến 2030",
+}
+QUALITATIVE_HEADERS_VI = {"id": "Mã", "clause": "Điều khoản", "title_vi": "Mục tiêu",
+                          "clause_text": "Nội dung"}
+
+
+def _is_missing(value: Any) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
+def _yearly(table: pd.DataFrame, breakdown: str = "all") -> dict[str, dict[int, float]]:
+    """Yearly values by indicator: ``{indicator_id: {year: value}}`` (missing values left out)."""
+    periods = table["period"].astype(str)
+    rows = table[(periods.str.len() == 4) & (table["breakdown"].astype(str) == breakdown)]
+    out: dict[str, dict[int, float]] = {}
+    for ind, period, value in zip(rows["indicator_id"].astype(str), rows["period"].astype(str),
+                                  rows["value"], strict=True):
+        if not _is_missing(value):
+            out.setdefault(ind, {})[int(period)] = float(value)
+    return out
+
+
+def _status_of(table: pd.DataFrame, ind: str, period: str) -> str:
+    rows = table[(table["indicator_id"].astype(str) == ind) & (table["period"].astype(str) == period)
+                 & (table["breakdown"].astype(str) == "all")]
+    if rows.empty or "status" not in rows or _is_missing(rows["status"].iloc[0]):
+        return "no_data"
+    return str(rows["status"].iloc[0])
+
+
+def _target_for(spec: Mapping[str, Any], year: int) -> Mapping[str, Any] | None:
+    return next((t for t in spec.get("targets") or [] if t.get("year") == year), None)
+
+
+def scoreboard(table: pd.DataFrame, year: int = 2025, registry: Mapping[str, Any] | None = None,
+               period: str | None = None) -> pd.DataFrame:
+    """Every milestone of the registry on one page.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        The tidy indicator table (at least ``indicator_id``, ``period``, ``breakdown``, ``value``,
+        ``status``); only the ``all`` breakdown is used.
+    year : int
+        The review year: values are shown for every year from the programme's start to ``year``.
+    registry : mapping, optional
+        The milestone registry (default: ``registry/milestones.yaml``).
+    period : str, optional
+        A period inside ``year`` (``2026-H1``): its value is added as a column and the status is the
+        status of that period instead of the whole year.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per indicator, in registry order: ``area``, ``indicator_id``, ``title_vi``, ``clause``,
+        ``unit``, ``decimals``, one column per year (``"2021"`` …), the period's column when given,
+        ``target_2025``, ``target_2030`` (numbers; empty when not known yet), ``status``,
+        ``status_vi``, ``latest_year`` (the last year with a value), ``needed_2030`` (the 2030 target
+        value), ``change_per_year`` (in the indicator's unit, per year from the latest value to 2030)
+        and ``rate_per_year`` (the constant yearly rate of change, for amounts and counts).
+
+    Examples
+    --------
+    >>> empty = pd.DataFrame(columns=["indicator_id", "period", "breakdown", "value", "status"])
+    >>> board = scoreboard(empty, year=2023)
+    >>> board.columns[6:9].tolist(), len(board) == len(milestones.CONTRACT_INDICATORS)
+    (['2021', '2022', '2023'], True)
+    >>> board["status"].unique().tolist()
+    ['no_data']
+    """
+    reg = registry or milestones.load_registry()
+    settings = reg.get("settings") or {}
+    start = int((reg.get("programme") or {}).get("start_year", 2021))
+    years = list(range(start, int(year) + 1))
+    period = period if period and period != str(year) else None
+    history = _yearly(table)
+    period_values: dict[str, float] = {}
+    if period:
+        sub = table[(table["period"].astype(str) == period) & (table["breakdown"].astype(str) == "all")]
+        period_values = {str(i): float(v) for i, v in zip(sub["indicator_id"], sub["value"], strict=True)
+                         if not _is_missing(v)}
+
+    rows = []
+    for ind, spec in (reg.get("indicators") or {}).items():
+        hist = history.get(ind, {})
+        known = {y: v for y, v in hist.items() if y <= int(year)}
+        row: dict[str, Any] = {
+            "area": spec.get("area") or OTHER_AREA,
+            "indicator_id": ind,
+            "title_vi": spec.get("title_vi", ind),
+            "clause": ", ".join(dict.fromkeys(str(t["clause"]) for t in spec.get("targets") or []
+                                              if t.get("clause"))),
+            "unit": spec.get("unit", ""),
+            "decimals": int(spec.get("decimals", 1)),
+        }
+        for y in years:
+            row[str(y)] = known.get(y, math.nan)
+        if period:
+            row[period] = period_values.get(ind, math.nan)
+        for ty in MILESTONE_YEARS:
+            target = _target_for(spec, ty)
+            value = milestones.target_value(target, known, settings) if target else None
+            row[f"target_{ty}"] = math.nan if value is None else value
+        status = _status_of(table, ind, period or str(year))
+        row["status"] = status
+        row["status_vi"] = milestones.STATUS_WORDS_VI.get(status, status)
+        latest = max(known) if known else None
+        row["latest_year"] = latest if latest is not None else pd.NA
+        needed = row["target_2030"]
+        row["needed_2030"] = needed
+        change = rate = math.nan
+        if latest is not None and not _is_missing(needed) and latest < 2030:
+            current = known[latest]
+            change = (needed - current) / (2030 - latest)
+            found = milestones.required_annual_change(current, needed, 2030 - latest)
+            rate = math.nan if found is None or spec.get("unit") == "share" else found
+        row["change_per_year"] = change
+        row["rate_per_year"] = rate
+        rows.append(row)
+    board = pd.DataFrame(rows)
+    board["latest_year"] = board["latest_year"].astype("Int64")
+    return board
+
+
+def qualitative_targets(registry: Mapping[str, Any] | None = None) -> pd.DataFrame:
+    """The targets no number measures, with their clause.
+
+    >>> qualitative_targets().columns.tolist()
+    ['id', 'clause', 'title_vi', 'clause_text']
+    """
+    reg = registry or milestones.load_registry()
+    items = reg.get("qualitative") or []
+    return pd.DataFrame([{k: item.get(k) for k in QUALITATIVE_HEADERS_VI} for item in items],
+                        columns=list(QUALITATIVE_HEADERS_VI))
+
+
+def by_area(board: pd.DataFrame, registry: Mapping[str, Any] | None = None) -> dict[str, pd.DataFrame]:
+    """Split a scoreboard into one frame per area (sheet order of :data:`AREAS`), plus the qualitative
+    targets under :data:`QUALITATIVE_SHEET`.
+
+    >>> empty = pd.DataFrame(columns=["indicator_id", "period", "breakdown", "value", "status"])
+    >>> list(by_area(scoreboard(empty)))
+    ['Thủ tục hành chính', 'Chuyển đổi số', 'Hài lòng', 'Tài chính - Biên chế', 'Mục tiêu định tính']
+    """
+    areas = list(AREAS) + sorted(set(board["area"]) - set(AREAS))
+    frames = {a: board[board["area"] == a].reset_index(drop=True) for a in areas if (board["area"] == a).any()}
+    frames[QUALITATIVE_SHEET] = qualitative_targets(registry)
+    return frames
+
+
+# --------------------------------------------------------------------------------------------------
+# the workbook
+
+
+def _number_format(unit: str, decimals: int) -> str:
+    """Excel number format of a value in ``unit``.
+
+    >>> _number_format("share", 1), _number_format("vnd", 0)
+    ('0.0%', '#,##0')
+    """
+    if unit == "share":
+        return "0" + ("." + "0" * decimals if decimals else "") + "%"
+    return "#,##0" + ("." + "0" * decimals if decimals else "")
+
+
+def _column_width(header: str, values: list[str]) -> float:
+    longest = max([len(header), *(len(v) for v in values)]) if values else len(header)
+    return float(min(max(longest + 2, 8), 60))
+
+
+def workbook_bytes(frames_by_area: Mapping[str, pd.DataFrame]) -> bytes:
+    """The scoreboard workbook as bytes (see :func:`write_scoreboard_xlsx`)."""
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
+                                        "strings_to_urls": False, "strings_to_numbers": False})
+    book.set_properties({"title": "Bảng theo dõi chỉ tiêu Chương trình CCHC 2021-2030",
+                         "author": "Văn phòng Sở Công Thương Khánh Hòa", "created": WORKBOOK_DATE})
+    header_fmt = book.add_format({"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#D9E1F2",
+                                  "border": 1})
+    text_fmt = book.add_format({"text_wrap": True, "valign": "top", "border": 1})
+    formats: dict[tuple, Any] = {}
+
+    def fmt(num_format: str | None = None, status: str | None = None):
+        key = (num_format, status)
+        if key not in formats:
+            props: dict[str, Any] = {"valign": "top", "border": 1}
+            if num_format:
+                props["num_format"] = num_format
+            if status:
+                fill, font = STATUS_COLOURS.get(status, STATUS_COLOURS["no_data"])
+                props.update({"bg_color": fill, "font_color": font, "bold": True})
+            formats[key] = book.add_format(props)
+        return formats[key]
+
+    for sheet_name, frame in frames_by_area.items():
+        sheet = book.add_worksheet(sheet_name[:31])
+        if sheet_name == QUALITATIVE_SHEET:
+            _write_qualitative(sheet, frame, header_fmt, text_fmt)
+            continue
+        columns = [c for c in frame.columns if c != "decimals"]
+        headers = [HEADERS_VI.get(c, c) for c in columns]
+        for c, header in enumerate(headers):
+            sheet.write_string(0, c, header, header_fmt)
+        widths = {c: [] for c in range(len(columns))}
+        for r, rec in enumerate(frame.to_dict("records"), start=1):
+            unit, decimals = str(rec.get("unit", "")), int(rec.get("decimals", 1))
+            value_fmt = _number_format(unit, decimals)
+            for c, col in enumerate(columns):
+                value = rec[col]
+                if col == "unit":
+                    value = UNIT_WORDS_VI.get(unit, unit)
+                if _is_missing(value):
+                    sheet.write_blank(r, c, None, fmt())
+                    continue
+                if col == "status_vi":
+                    sheet.write_string(r, c, str(value), fmt(status=str(rec["status"])))
+                elif col == "rate_per_year":
+                    sheet.write_number(r, c, float(value), fmt("0.0%"))
+                    widths[c].append("-00,0%")
+                    continue
+                elif col == "latest_year":
+                    sheet.write_number(r, c, int(value), fmt("0"))
+                elif isinstance(value, str):
+                    sheet.write_string(r, c, value, text_fmt)
+                else:
+                    sheet.write_number(r, c, float(value), fmt(value_fmt))
+                    widths[c].append(f"{float(value):,.{decimals + (2 if unit == 'share' else 0)}f}")
+                    continue
+                widths[c].append(str(value))
+        for c, header in enumerate(headers):
+            width = _column_width(header if len(header) < 16 else header[:16], widths[c])
+            if columns[c] in ("title_vi",):
+                width = 48.0
+            sheet.set_column(c, c, width)
+        sheet.set_row(0, 45)
+        sheet.freeze_panes(1, 3)
+        if len(frame):
+            sheet.autofilter(0, 0, len(frame), len(columns) - 1)
+    book.close()
+    return buffer.getvalue()
+
+
+def _write_qualitative(sheet: Any, frame: pd.DataFrame, header_fmt: Any, text_fmt: Any) -> None:
+    for c, col in enumerate(frame.columns):
+        sheet.write_string(0, c, QUALITATIVE_HEADERS_VI.get(col, col), header_fmt)
+    for r, rec in enumerate(frame.to_dict("records"), start=1):
+        for c, col in enumerate(frame.columns):
+            value = rec[col]
+            if _is_missing(value):
+                sheet.write_blank(r, c, None, text_fmt)
+            else:
+                sheet.write_string(r, c, str(value), text_fmt)
+    for c, width in enumerate((24, 12, 40, 90)[:len(frame.columns)]):
+        sheet.set_column(c, c, width)
+    sheet.freeze_panes(1, 0)
+
+
+def write_scoreboard_xlsx(frames_by_area: Mapping[str, pd.DataFrame], path: Path | str) -> Path:
+    """Write the scoreboard workbook, one sheet per area, atomically; return ``path``.
+
+    Text is always stored as text (``strings_to_formulas`` and ``strings_to_urls`` off), the
+    document date is fixed (:data:`WORKBOOK_DATE`), so two runs on the same table give the same
+    content.
+
+    Parameters
+    ----------
+    frames_by_area : mapping of sheet name to DataFrame
+        Usually :func:`by_area` of :func:`scoreboard`; the sheet :data:`QUALITATIVE_SHEET` holds
+        :func:`qualitative_targets`.
+    path : path
+        The ``.xlsx`` file to write.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> empty = pd.DataFrame(columns=["indicator_id", "period", "breakdown", "value", "status"])
+    >>> out = write_scoreboard_xlsx(by_area(scoreboard(empty)), Path(tempfile.mkdtemp()) / "s.xlsx")
+    >>> out.read_bytes()[:2]
+    b'PK'
+    """
+    return write_bytes_atomic(Path(path), workbook_bytes(frames_by_area))
+
+
+# --------------------------------------------------------------------------------------------------
+# for the notebook: a readable table and a short reading
+
+
+def display_table(board: pd.DataFrame, registry: Mapping[str, Any] | None = None) -> pd.DataFrame:
+    """The scoreboard as text for reading: Vietnamese headers, values in their unit (``90,5%``),
+    targets with their operator (``≥ 90,0%``).
+
+    >>> empty = pd.DataFrame(columns=["indicator_id", "period", "breakdown", "value", "status"])
+    >>> display_table(scoreboard(empty, year=2022)).columns[:4].tolist()
+    ['Lĩnh vực', 'Chỉ tiêu', 'Điều khoản', '2021']
+    >>> display_table(scoreboard(empty, year=2022)).iloc[0]["2021"]
+    '–'
+
+    """
+    from cchc_analysis import formatting
+
+    value_cols = [c for c in board.columns if c[:4].isdigit()] + ["target_2025", "target_2030",
+                                                                   "needed_2030"]
+    reg = registry or milestones.load_registry()
+    out = pd.DataFrame({"area": board["area"], "title_vi": board["title_vi"], "clause": board["clause"]})
+    for col in value_cols:
+        out[col] = [formatting.value(v, i, reg) for v, i in zip(board[col], board["indicator_id"], strict=True)]
+    for ty in MILESTONE_YEARS:  # a target reads with its operator: "≥ 90,0%", "< 412 người"
+        signs = [formatting.OPERATOR_SIGNS.get((_target_for(reg["indicators"].get(i, {}), ty) or {}).get(
+            "operator"), "") for i in board["indicator_id"]]
+        out[f"target_{ty}"] = [f"{s} {v}" if s and v != formatting.MISSING else v
+                               for s, v in zip(signs, out[f"target_{ty}"], strict=True)]
+    out["status_vi"] = board["status_vi"]
+    changes = []
+    for unit, change, rate in zip(board["unit"], board["change_per_year"], board["rate_per_year"], strict=True):
+        if _is_missing(change):
+            changes.append(formatting.MISSING)
+        elif unit == "share":
+            changes.append(formatting.points(change) + "/năm")
+        else:
+            if unit == "vnd":
+                text = formatting.vnd(change)
+            else:  # a fraction of a person a year still says which way to go
+                text = formatting.number(change, 1, sign=True) + (" người" if unit == "persons" else "")
+            if not _is_missing(rate):
+                text += f" ({formatting.percent(rate, 1, sign=True)})"
+            changes.append(text + "/năm")
+    out["change_per_year"] = changes
+    out = out.drop(columns=["needed_2030"])
+    return out.rename(columns=HEADERS_VI)
+
+
+def reading(board: pd.DataFrame, year: int = 2025) -> str:
+    """A short Vietnamese reading of the scoreboard: how many milestones stand where, and which ones
+    need attention before 2030.
+
+    >>> empty = pd.DataFrame(columns=["indicator_id", "period", "breakdown", "value", "status"])
+    >>> reading(scoreboard(empty, year=2025), 2025).split(".")[0]
+    'Năm 2025, trong 16 chỉ tiêu của Chương trình: 16 chưa có số liệu'
+    """
+    words = {"met": "đã đạt", "on_track": "đúng lộ trình", "at_risk": "có nguy cơ không đạt",
+             "off_track": "chậm so với lộ trình", "no_target": "chưa có mục tiêu bằng số",
+             "no_data": "chưa có số liệu"}
+    counts = board["status"].value_counts()
+    parts = [f"{int(counts[s])} {w}" for s, w in words.items() if s in counts]
+    text = f"Năm {year}, trong {len(board)} chỉ tiêu của Chương trình: " + ", ".join(parts) + "."
+    behind = board[board["status"].isin(["off_track", "at_risk"])]
+    if len(behind):
+        names = "; ".join(f"{t} ({s.lower()})" for t, s in zip(behind["title_vi"], behind["status_vi"],
+                                                              strict=True))
+        text += f" Cần tập trung: {names}."
+    else:
+        text += " Không có chỉ tiêu nào chậm hoặc có nguy cơ không đạt."
+    return text
+
+
+def styled(board: pd.DataFrame, name: str = "scoreboard") -> Any:
+    """:func:`display_table` (without the area, which the section names) with the status cells
+    coloured (and worded), for notebooks.
+
+    The table's HTML id is fixed by ``name`` so that the report's HTML does not change between runs.
+
+    >>> empty = pd.DataFrame(columns=["indicator_id", "period", "breakdown", "value", "status"])
+    >>> "#F2F2F2" in styled(scoreboard(empty, year=2022)).to_html()
+    True
+    """
+    from cchc_analysis.intake import styled_table
+
+    table = display_table(board).drop(columns=HEADERS_VI["area"])
+    column = HEADERS_VI["status_vi"]
+    colours = {s: STATUS_COLOURS[s] for s in STATUS_COLOURS}
+    css = [f"background-color: {colours.get(s, colours['no_data'])[0]}; "
+           f"color: {colours.get(s, colours['no_data'])[1]}; font-weight: bold" for s in board["status"]]
+    return styled_table(table, name).apply(lambda _: css, subset=[column], axis=0)

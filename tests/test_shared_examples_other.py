@@ -1,0 +1,120 @@
+"""The shared example exports p05–p09 (evaluations, survey, budget, payroll, manual) cleaned as truth.json says.
+
+Skipped when ``../shared/examples`` (beside the project) is absent. Every expected value is read from
+truth.json; nothing here is a hard-coded count. The five files are of five different kinds, so
+cleaning them together gives each the counts it has when cleaned alone.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from cchc_analysis.ingest.pipeline import clean
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared" / "examples"
+FILES = ("p05_danh_gia_hai_long_2024.xlsx", "p06_khao_sat_2024.csv", "p07_kinh_phi_don_vi_su_nghiep.xlsx",
+         "p08_bien_che.xlsx", "p09_chi_tieu_nhap_tay.xlsx")
+COUNT_KEYS = ["rows_read", "rows_kept", "rows_quarantined", "rows_duplicate"]
+
+pytestmark = [
+    pytest.mark.shared,
+    pytest.mark.skipif(not (SHARED / "truth.json").is_file(), reason="../shared/examples is absent"),
+]
+
+
+@pytest.fixture(scope="module")
+def truth() -> dict:
+    return json.loads((SHARED / "truth.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("p05_p09")
+    report = clean([SHARED / name for name in FILES], folder, progress=False)
+    assert report.errors == []
+    return folder
+
+
+def test_reconciliation_per_file_and_sheet(truth, out):
+    recon = pd.read_csv(out / "reconciliation.csv", encoding="utf-8-sig", keep_default_na=False)
+    for name in FILES:
+        expected = truth["files"][name]
+        mine = recon[recon["file"] == name]
+        assert mine["kind"].unique().tolist() == [expected["kind"]]
+        assert mine[COUNT_KEYS].sum().to_dict() == {k: expected[k] for k in COUNT_KEYS}, name
+        for sheet, counts in expected["sheets"].items():
+            row = mine[mine["sheet"] == sheet]
+            assert row[COUNT_KEYS].iloc[0].to_dict() == {k: counts[k] for k in COUNT_KEYS}, (name, sheet)
+
+
+def _records(frame: pd.DataFrame, columns: list[str]) -> list[tuple]:
+    return sorted(tuple(None if pd.isna(v) else v for v in row) for row in frame[columns].itertuples(index=False))
+
+
+def _file(truth: dict, kind: str) -> dict:
+    return next(v for k, v in truth["files"].items() if v["kind"] == kind and k in FILES)
+
+
+def test_budget_records(truth, out):
+    expected = pd.DataFrame(_file(truth, "budget")["budget"]["records"])
+    mine = pd.read_parquet(out / "budget.parquet")
+    columns = list(expected.columns)
+    assert _records(mine.astype({"amount_vnd": float}), columns) == _records(expected.astype({"amount_vnd": float}),
+                                                                            columns)
+
+
+def test_payroll_records(truth, out):
+    expected = pd.DataFrame(_file(truth, "payroll")["payroll"]["records"])
+    mine = pd.read_parquet(out / "payroll.parquet").astype({"headcount_assigned": int, "headcount_actual": int})
+    assert _records(mine, list(expected.columns)) == _records(expected, list(expected.columns))
+
+
+def test_manual_records(truth, out):
+    expected = pd.DataFrame(_file(truth, "manual")["manual"]["records"])
+    mine = pd.read_parquet(out / "manual_indicators.parquet")
+    keys = ["indicator_id", "period", "numerator", "denominator", "note"]
+    assert _records(mine.astype({"period": str}), keys) == _records(expected.astype({"period": str}), keys)
+    merged = mine.merge(expected, on=["indicator_id", "period"], suffixes=("", "_truth"))
+    assert len(merged) == len(expected)
+    assert (merged["value"] - merged["value_truth"]).abs().max() < 1e-9
+
+
+def test_manual_names_of_truth_are_in_the_registry(truth):
+    from cchc_analysis.registry import load
+
+    names = load("vocab")["manual_indicators"]["labels"]
+    for indicator_id, name in _file(truth, "manual")["manual"]["indicator_names"].items():
+        assert name in names[indicator_id]
+
+
+def _yearly(truth: dict, indicator_id: str, breakdown: str = "all") -> int:
+    rows = truth["combined"]["indicators"]
+    return sum(r["denominator"] for r in rows
+               if r["indicator_id"] == indicator_id and r["breakdown"] == breakdown and r["period"].isdigit())
+
+
+def test_evaluation_and_survey_rows(truth, out):
+    evaluations = pd.read_parquet(out / "evaluations.parquet")
+    assert len(evaluations) == _file(truth, "evaluations")["rows_kept"] == _yearly(truth, "satisfaction_share")
+    responses = pd.read_parquet(out / "survey_responses.parquet")
+    assert len(responses) == _yearly(truth, "survey_satisfaction_share")
+    assert responses["respondent_id"].nunique() == _file(truth, "survey")["rows_kept"]
+    for aspect, n in responses["aspect"].value_counts().items():
+        assert n == _yearly(truth, "survey_satisfaction_share", f"aspect={aspect}")
+
+
+def test_no_personal_string_reaches_any_output(truth, out):
+    texts = []
+    for path in sorted(out.iterdir()):
+        if path.suffix == ".parquet":
+            texts.append(pd.read_parquet(path).astype(str).to_csv())
+        else:
+            texts.append(path.read_text(encoding="utf-8-sig"))
+    everything = "\n".join(texts)
+    leaked = [s for s in truth["pii"] if s in everything]
+    assert leaked == []
