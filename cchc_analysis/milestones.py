@@ -264,6 +264,8 @@ def judge(value: float | None, target: float | None, operator: str, year: int, t
     ('off_track', 'off_track')
     >>> judge(110, 100, "<=", 2027, 2030, 112, 5.6)   # a falling target, below its path
     'on_track'
+    >>> judge(0.8547008547008547, 0.9, ">=", 2021, 2025, 0.854700854701, 0.05)   # the path's first year
+    'on_track'
     """
     if value is None or value != value:
         return "no_data"
@@ -274,7 +276,8 @@ def judge(value: float | None, target: float | None, operator: str, year: int, t
     if year >= target_year:
         return "off_track"
     rising = operator.startswith(">")
-    if (value >= path) if rising else (value <= path):
+    slack = 1e-9 * max(1.0, abs(path))  # the path's own rounding never makes a value fall short of it
+    if (value >= path - slack) if rising else (value <= path + slack):
         return "on_track"
     if (value >= path - band) if rising else (value <= path + band):
         return "at_risk"

@@ -28,7 +28,7 @@ from cchc_analysis import config, indicators, refresh, report
 
 PARAMS_CELL = textwrap.dedent('''\
     year: int = 2025  # review year (năm đánh giá)
-    period: str = ""  # "" = whole year, or e.g. "2025-H1", "2025-Q3"
+    period: str = ""  # empty means the whole year; or a period such as "2025-H1", "2025-Q3"
     raw_dir: str = "../data/raw"  # raw exports
     processed_dir: str = "../data/processed"  # canonical tables
     output_dir: str = "../reports/2025"  # where figures go (figures/ inside)''')

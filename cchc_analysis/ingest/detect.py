@@ -280,15 +280,16 @@ def classify_rows(rows: Sequence[Sequence[Any]], keys: Sequence[int] = ()) -> li
     """
     roles = []
     in_footer = False
+    lead = _LEAD_CHARS
     for row in rows:
-        row = row if isinstance(row, list) else list(row)
-        filled = _filled(row)
-        if filled > SPARSE:
+        if type(row) is not list:
+            row = list(row)
+        filled = len(row) - row.count("") - row.count(None)
+        if filled > SPARSE:  # the usual data row: one cheap look at its first three cells
             in_footer = False
-            for v in row[:3]:
-                if type(v) is str and v[:1] in _LEAD_CHARS:
-                    break
-            else:
+            c0, c1, c2 = (row + [None, None, None])[:3] if len(row) < 3 else row[:3]
+            if not ((type(c0) is str and c0[:1] in lead) or (type(c1) is str and c1[:1] in lead)
+                    or (type(c2) is str and c2[:1] in lead)):
                 roles.append("data")
                 continue
         role = _row_role(row, filled, in_footer, keys)
@@ -302,7 +303,7 @@ def _rows_to_columns(rows: list[list[Any]], wanted: Sequence[int]) -> dict[int, 
     if not rows:
         return {c: np.empty(0, dtype=object) for c in wanted}
     width = max(wanted, default=-1) + 1
-    lengths = {len(r) for r in rows}
+    lengths = set(map(len, rows))
     if len(lengths) > 1 or min(lengths) < width:
         size = max(max(lengths), width)
         rows = [r if len(r) == size else list(r) + [""] * (size - len(r)) for r in rows]

@@ -40,6 +40,8 @@ DATE_COLUMNS = ("received_at", "due_at", "resolved_at")
 FLAG_COLUMNS = ("fee_required", "paid_online", "result_digitized", "eid_verified")
 TEXT_COLUMNS = ("dossier_id", "procedure_code", "procedure_name", "field", "unit")
 OUTPUT_COLUMNS = list(DOSSIERS.columns)
+#: Columns a kept row cannot do without (the contract's non-null columns that come from the export).
+REQUIRED_COLUMNS = ("dossier_id", "procedure_name", "field", "channel", "received_at", "status")
 
 #: How the columns are named in messages to analysts.
 LABELS = {
@@ -143,7 +145,8 @@ def _shift_years(day: dt.date, years: int) -> dt.date:
 def _typed(table: SheetTable, ctx: CleanContext) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
     """Type one sheet's rows; return the candidates (checks passed), the quarantine frame and warnings."""
     data = table.data
-    warnings: list[str] = []
+    missing = [LABELS[c] for c in REQUIRED_COLUMNS if c not in data.columns]
+    warnings = [f"{table.raw.label}: không có cột {', '.join(missing)}; mọi dòng của bảng bị cách ly."] if missing else []
     faults = _Faults(data)
     out = pd.DataFrame(index=data.index)
     for name in TEXT_COLUMNS:

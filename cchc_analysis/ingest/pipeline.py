@@ -292,7 +292,7 @@ class _NoBar:
 
 
 class _bars:
-    """A bar over files and one over rows, shown only on runs longer than a second."""
+    """A bar over files and one over rows, shown on a terminal for runs longer than a second."""
 
     def __init__(self, n_files: int, quiet: bool) -> None:
         self.n_files, self.quiet = n_files, quiet
@@ -303,8 +303,9 @@ class _bars:
         else:
             from tqdm import tqdm
 
-            self.bars = (tqdm(total=self.n_files, desc="Tệp", unit="tệp", delay=1.0, leave=False, file=sys.stderr),
-                         tqdm(desc="Dòng", unit="dòng", delay=1.0, leave=False, file=sys.stderr, position=1))
+            options = {"delay": 1.0, "leave": False, "file": sys.stderr, "disable": None}  # None: off when not a terminal
+            self.bars = (tqdm(total=self.n_files, desc="Tệp", unit="tệp", **options),
+                         tqdm(desc="Dòng", unit="dòng", position=1, **options))
         return self.bars
 
     def __exit__(self, *exc: object) -> None:
