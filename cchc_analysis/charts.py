@@ -132,7 +132,9 @@ def save_figure(fig: Figure, folder: Path | str, name: str) -> tuple[Path, Path]
     paths = folder / f"{name}.png", folder / f"{name}.svg"
     with style():
         png, svg = io.BytesIO(), io.BytesIO()
-        fig.savefig(png, format="png", dpi=PNG_DPI, metadata={"Software": None})
+        # fast zlib level: the pack is rebuilt often, and the files stay byte-identical run to run
+        fig.savefig(png, format="png", dpi=PNG_DPI, metadata={"Software": None},
+                    pil_kwargs={"compress_level": 1})
         fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
     plt.close(fig)
     write_bytes_atomic(paths[0], png.getvalue())

@@ -155,6 +155,16 @@ def test_form_06a_row_that_does_not_add_up_is_quarantined(exports, tmp_path):
     assert (counts.rows_read, counts.rows_kept, counts.rows_quarantined) == (3, 2, 1)
 
 
+def test_form_06a_count_with_a_decimal_comma_is_quarantined_not_multiplied(exports, tmp_path):
+    rows = [list(r) for r in FORM_06A]
+    rows[9][2] = "8,5"  # a count typed with a decimal comma: no whole number, never 85
+    _, frame, quarantine = _clean_06a(exports.xlsx("06a_phay.xlsx", {"06a": rows}, merges=MERGES_06A), tmp_path)
+    assert frame["group"].tolist() == ["Kinh doanh khí", "Điện"]
+    bad = quarantine.set_index("row").loc[10]
+    assert (bad["column"], bad["value"]) == ("received_total", "8,5")
+    assert "không phải là số nguyên" in bad["reason"]
+
+
 def test_numbering_row_under_a_list_header_is_skipped():
     rows = [["Mã hồ sơ", "Ngày tiếp nhận", "Trạng thái"], ["(1)", "(2)", "(3)"], ["A", "02/03/2024", "Mới"]]
     raw = RawSheet(Path("t.xlsx"), "S", rows, range(1, 4))

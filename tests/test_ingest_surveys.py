@@ -14,8 +14,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cchc_analysis.indicators import satisfaction_counts
+from cchc_analysis.ingest.kit import MASK, free_text, mask_contacts
 from cchc_analysis.ingest.pipeline import clean
-from cchc_analysis.ingest.surveys import MASK, free_text, mask_contacts, question_aspect
+from cchc_analysis.ingest.surveys import question_aspect
 from cchc_analysis.io import FORMULA_PREFIXES
 from cchc_analysis.quality import quarantine_frame
 

@@ -112,6 +112,20 @@ def test_whole_numbers_from_cells_and_vietnamese_text():
     assert numbers.tolist()[:5] == [12, 1234, 1234, 0, 0] and bad.tolist() == [False] * 5 + [True, True]
 
 
+@pytest.mark.parametrize("text", ["12,5", "12.5", "1.234,5", "1,234.5", "1,2", "12,50", "12.", "1.234,567", "1.23.456"])
+def test_a_count_with_a_decimal_mark_is_no_whole_number(text):
+    numbers, bad = as_int(pd.Series([text], dtype=object), blank=0)
+    assert bad.tolist() == [True] and pd.isna(numbers[0])  # never 125 for "12,5"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("1.234.567", 1234567), ("1,234,567", 1234567), ("1 234", 1234), ("-1.234", -1234), ("0", 0), ("007", 7),
+])  # fmt: skip
+def test_a_count_with_thousands_marks_is_read(text, expected):
+    numbers, bad = as_int(pd.Series([text], dtype=object), blank=0)
+    assert numbers.tolist() == [expected] and bad.tolist() == [False]
+
+
 @pytest.mark.parametrize(("lines", "expected"), [
     (["Từ ngày 01/01/2024 đến ngày 31/12/2024"], ("2024-01-01", "2024-12-31")),
     (["Kỳ báo cáo: Quý III năm 2025"], ("2025-07-01", "2025-09-30")),

@@ -212,7 +212,7 @@ class CleanContext:
     ----------
     applicant_key : callable
         ``applicant_key(id_numbers, names, phones) -> Series`` of keyed pseudonyms (see
-        :mod:`cchc_analysis.privacy`); any argument may be ``None``.
+        :mod:`cchc_analysis.ingest.privacy`); any argument may be ``None``.
     progress : callable
         ``progress(n)`` advances the row progress bar by ``n`` rows (no-op when quiet).
     """

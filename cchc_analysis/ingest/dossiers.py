@@ -27,8 +27,9 @@ import numpy as np
 import pandas as pd
 
 from cchc_analysis.ingest.base import CleanContext, Kind, KindResult, SheetTable
+from cchc_analysis.ingest.kit import Faults, date_reason, sources
 from cchc_analysis.ingest.values import as_text, map_flags, map_vocab, parse_dates, parse_period
-from cchc_analysis.quality import QUARANTINE_COLUMNS, SheetCounts
+from cchc_analysis.quality import SheetCounts
 from cchc_analysis.schemas import DOSSIERS
 
 __all__ = ["KINDS", "clean", "deduplicate", "PERIOD_MARGIN_YEARS"]
@@ -53,52 +54,10 @@ LABELS = {
 }  # fmt: skip
 
 
-class _Faults:
-    """The first failing check of each row: column, raw value and reason."""
-
-    def __init__(self, data: pd.DataFrame) -> None:
-        self.data = data
-        self.column = pd.Series(pd.NA, index=data.index, dtype="string")
-        self.reason = pd.Series(pd.NA, index=data.index, dtype="string")
-
-    def add(self, mask: pd.Series, column: str, reason: str | pd.Series) -> None:
-        new = mask.fillna(False).astype(bool) & self.reason.isna()
-        if not new.any():
-            return
-        self.column[new] = column
-        self.reason[new] = reason[new] if isinstance(reason, pd.Series) else reason
-
-    @property
-    def failed(self) -> pd.Series:
-        return self.reason.notna()
-
-    def records(self, table: SheetTable) -> pd.DataFrame:
-        failed = self.failed
-        column = self.column[failed]
-        values = [self.data.at[i, c] if c in self.data.columns else None for i, c in zip(column.index, column, strict=True)]
-        return pd.DataFrame({
-            "file": table.file.name, "sheet": table.sheet, "row": self.data.loc[failed, "row"].to_numpy(),
-            "column": column.to_numpy(), "value": values, "reason": self.reason[failed].to_numpy(),
-        }, columns=QUARANTINE_COLUMNS)  # fmt: skip
-
-
 def _column(data: pd.DataFrame, name: str) -> pd.Series:
     if name in data.columns:
         return data[name]
     return pd.Series(None, index=data.index, dtype=object)
-
-
-def _date_reason(label: str, problem: pd.Series, raw: pd.Series) -> pd.Series:
-    unreadable = (f"Không đọc được {label}: cần dạng ngày/tháng/năm (dd/mm/yyyy) hoặc năm-tháng-ngày "
-                  "(yyyy-mm-dd), hoặc một ô ngày của Excel.")
-    impossible = f"{label.capitalize()} không phải là một ngày có thật (ví dụ 31/02)."
-    swapped = (f"{label.capitalize()} không có thật nếu đọc theo ngày/tháng/năm; tệp có thể ghi tháng trước "
-               "ngày (mm/dd/yyyy): không đoán, hãy xuất lại theo dd/mm/yyyy.")
-    is_impossible = problem.eq("impossible").fillna(False).to_numpy(dtype=bool)
-    month_first = raw.astype(str).str.match(r"^\s*(0?[1-9]|1[0-2])[/.-](1[3-9]|2\d|3[01])[/.-]\d{4}").to_numpy(dtype=bool)
-    reason = np.where(is_impossible, impossible, unreadable)
-    reason = np.where(is_impossible & month_first, swapped, reason)
-    return pd.Series(reason, index=problem.index, dtype="string")
 
 
 def _period(table: SheetTable, received: pd.Series) -> tuple[dt.date, dt.date] | None:
@@ -147,7 +106,7 @@ def _typed(table: SheetTable, ctx: CleanContext) -> tuple[pd.DataFrame, pd.DataF
     data = table.data
     missing = [LABELS[c] for c in REQUIRED_COLUMNS if c not in data.columns]
     warnings = [f"{table.raw.label}: không có cột {', '.join(missing)}; mọi dòng của bảng bị cách ly."] if missing else []
-    faults = _Faults(data)
+    faults = Faults(data)
     out = pd.DataFrame(index=data.index)
     for name in TEXT_COLUMNS:
         out[name] = as_text(_column(data, name))
@@ -160,7 +119,7 @@ def _typed(table: SheetTable, ctx: CleanContext) -> tuple[pd.DataFrame, pd.DataF
     for name, parsed in dates.items():
         bad = parsed.problems.notna()
         if bad.any():
-            faults.add(bad, name, _date_reason(LABELS[name], parsed.problems, _column(data, name)))
+            faults.add(bad, name, date_reason(LABELS[name], parsed.problems, _column(data, name)))
 
     received_day = out["received_at"].dt.normalize()
     faults.add(out["resolved_at"].dt.normalize() < received_day, "resolved_at",
@@ -193,7 +152,7 @@ def _typed(table: SheetTable, ctx: CleanContext) -> tuple[pd.DataFrame, pd.DataF
 
     out["applicant_key"] = ctx.applicant_key(
         data.get("applicant_id"), data.get("applicant_name"), data.get("applicant_phone"))
-    out["source"] = _sources(table, data["row"])
+    out["source"] = sources(table, data["row"])
     out["row"] = data["row"]
     failed = faults.failed
     kept = out[~failed] if failed.any() else out
@@ -207,11 +166,6 @@ def _unknown_warning(table: SheetTable, name: str, raw: pd.Series, unknown: pd.S
     examples = ", ".join(f"«{v}»" for v in pd.unique(raw[unknown].astype(str))[:3])
     return [f"{table.raw.label}: cột «{LABELS[name]}» có {int(unknown.sum())} giá trị không nhận ra ({examples}), "
             "để trống."]
-
-
-def _sources(table: SheetTable, rows: pd.Series) -> pd.Series:
-    prefix = table.raw.label
-    return (prefix + ":" + rows.astype("int64").astype(str)).astype("string")
 
 
 def deduplicate(candidates: pd.DataFrame) -> pd.Series:

@@ -17,18 +17,19 @@ Rows below the header:
   spans (it yields one record per non-blank value column). A blank unit cell is carried down from
   the row above (merged cells). Rows without figures (notes, signatures) are not data rows.
 
-Amounts are read as numbers or as Vietnamese text (``2.838,0``, ``441,5``; see :func:`parse_numbers`)
-and converted to whole đồng with the ``Đơn vị tính`` of the title block or of the header (``triệu
-đồng`` × 1 000 000; ``registry/vocab.yaml``: ``amount_unit``). A sheet that does not say its unit is
-quarantined rather than guessed. A sheet without a category column (units × funding only) gives the
-category :data:`WHOLE_SPENDING`. Funding: ``NSNN`` → ``state_budget``, ``Nguồn thu sự nghiệp`` /
-``Tự chủ`` → ``own_revenue``, anything else or blank → ``other`` (``vocab.yaml``: ``funding``); a
-payroll sheet without a funding column is taken as state-funded (with a warning).
+Amounts are read as numbers or as Vietnamese text (``2.838,0``, ``441,5``; see
+:func:`~cchc_analysis.ingest.values.parse_numbers`) and converted to whole đồng with the ``Đơn vị
+tính`` of the title block or of the header (``triệu đồng`` × 1 000 000; ``registry/vocab.yaml``:
+``amount_unit``). A sheet that does not say its unit is quarantined rather than guessed. A sheet
+without a category column (units × funding only) gives the category :data:`WHOLE_SPENDING`.
+Funding: ``NSNN`` → ``state_budget``, ``Nguồn thu sự nghiệp`` / ``Tự chủ`` → ``own_revenue``,
+anything else or blank → ``other`` (``vocab.yaml``: ``funding``); a payroll sheet without a funding
+column is taken as state-funded (with a warning).
 
 A row that repeats the key of a row of another sheet (same unit, category and funding; same unit
 and funding for payroll) adds only what is new: identical figures make it a duplicate, different
-figures for the same year quarantine it (see :func:`split_overlaps`). Within one payroll sheet, two
-rows of the same unit and funding add up.
+figures for the same year quarantine it (see :func:`~cchc_analysis.ingest.kit.split_overlaps`).
+Within one payroll sheet, two rows of the same unit and funding add up.
 
 >>> parse_numbers(pd.Series(["2.838,0", "441,5", 3700.4, "1.921", "-", "x"], dtype=object))[0].tolist()
 [2838.0, 441.5, 3700.4, 1921.0, nan, nan]
@@ -40,7 +41,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache, partial
 
@@ -49,22 +50,13 @@ import pandas as pd
 
 from cchc_analysis.ingest.base import CleanContext, Header, Kind, KindResult, RawSheet, SheetTable
 from cchc_analysis.ingest.detect import find_header
+from cchc_analysis.ingest.kit import PatternSynonyms, split_overlaps
 from cchc_analysis.ingest.text import fold, fold_key
-from cchc_analysis.ingest.values import as_text, map_vocab
+from cchc_analysis.ingest.values import as_text, format_vn, map_vocab, parse_numbers
 from cchc_analysis.quality import QuarantineRecord, SheetCounts
 from cchc_analysis.registry import load
 
-__all__ = [
-    "KINDS",
-    "PatternSynonyms",
-    "clean_budget",
-    "clean_payroll",
-    "format_vn",
-    "money_factor",
-    "parse_numbers",
-    "split_overlaps",
-    "value_column",
-]
+__all__ = ["KINDS", "clean_budget", "clean_payroll", "money_factor", "value_column"]
 
 BUDGET_COLUMNS = ["unit", "year", "category", "funding", "stage", "amount_vnd"]
 PAYROLL_COLUMNS = ["unit", "year", "funding", "headcount_assigned", "headcount_actual"]
@@ -80,98 +72,9 @@ _ROMAN_SEQ_RE = re.compile(r"[IVXLC]{1,7}\.?")
 _LETTER_SEQ_RE = re.compile(r"[A-Z]\.?")
 _ROMAN_PREFIX_RE = re.compile(r"^(?:[IVXLC]{1,7}|[A-Z])\s*[.)/:-]\s+")
 _BULLET_RE = re.compile(r"^[-+•*–—]+\s*")
-_BLANK_MARKS = frozenset({"", "-", "–", "—", "x"})
-
-
-# --- numbers ---
-
-_VN_GROUPED = re.compile(r"-?\d{1,3}(?:\.\d{3})+(?:,\d+)?")
-_VN_PLAIN = re.compile(r"-?\d+(?:,\d+)?")
-_EN_GROUPED = re.compile(r"-?\d{1,3}(?:,\d{3})+\.\d+")
-_DOT_DECIMAL = re.compile(r"-?\d+\.\d+")
-
-
-def _number(value: object) -> float | None | str:
-    """One cell as a float, ``None`` when blank, ``"bad"`` when it is no number."""
-    if value is None or isinstance(value, bool):
-        return None if value is None else "bad"
-    if isinstance(value, (int, float, np.integer, np.floating)):
-        return None if isinstance(value, float) and math.isnan(value) else float(value)
-    text = re.sub(r"[\s\u00a0]", "", str(value))
-    if text.lower() in _BLANK_MARKS:
-        return None
-    if _VN_GROUPED.fullmatch(text):
-        return float(text.replace(".", "").replace(",", "."))
-    if _VN_PLAIN.fullmatch(text):
-        return float(text.replace(",", "."))
-    if _EN_GROUPED.fullmatch(text):
-        return float(text.replace(",", ""))
-    if _DOT_DECIMAL.fullmatch(text):
-        return float(text)
-    return "bad"
-
-
-def parse_numbers(values: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Numbers from cells or Vietnamese text; returns (floats, mask of cells that are no number).
-
-    Vietnamese text groups thousands with ``.`` and marks decimals with ``,``: ``2.838,0`` is
-    2838, ``441,5`` is 441.5 and ``1.921`` is 1921. A dot followed by anything but groups of three
-    digits is a decimal point (``2838.0``); ``1,234.5`` (both marks, English order) is read too.
-    Blank cells and the placeholders ``-`` and ``x`` are blank.
-
-    >>> numbers, bad = parse_numbers(pd.Series(["1.234,5", "12", None, "12a", 7], dtype=object))
-    >>> numbers.tolist(), bad.tolist()
-    ([1234.5, 12.0, nan, nan, 7.0], [False, False, False, True, False])
-    """
-    table = {u: _number(u) for u in pd.unique(values.dropna())}
-    parsed = values.map(table, na_action="ignore")
-    bad = parsed.eq("bad").fillna(False).astype(bool)
-    numbers = pd.to_numeric(parsed.where(~bad), errors="coerce").astype("float64")
-    return numbers, bad
-
-
-def format_vn(value: float) -> str:
-    """A number as Vietnamese text (``1.234,5``), up to three decimals, for messages.
-
-    >>> format_vn(1234.5), format_vn(2.0), format_vn(0.125)
-    ('1.234,5', '2', '0,125')
-    """
-    text = f"{value:,.3f}".rstrip("0").rstrip(".")
-    return text.replace(",", " ").replace(".", ",").replace(" ", ".")
 
 
 # --- header: measure and year columns ---
-
-
-class PatternSynonyms(Mapping[str, str]):
-    """Header synonyms with a fallback: folded spellings first, then ``resolve(key)`` for the rest.
-
-    Lets :func:`cchc_analysis.ingest.detect.find_header` recognise columns whose headers follow a
-    pattern rather than a list (``Quyết toán năm 2021``, ``[Tiếp cận dịch vụ] …``).
-
-    >>> table = PatternSynonyms({"stt": "seq"}, lambda key: "y" if key.endswith("2021") else None)
-    >>> table.get("stt"), table.get("nam2021"), table.get("abc")
-    ('seq', 'y', None)
-    """
-
-    def __init__(self, exact: Mapping[str, str], resolve: Callable[[str], str | None]):
-        self._exact = exact
-        self._resolve = resolve
-
-    def get(self, key: str, default: str | None = None) -> str | None:
-        return self._exact.get(key) or self._resolve(key) or default
-
-    def __getitem__(self, key: str) -> str:
-        hit = self.get(key)
-        if hit is None:
-            raise KeyError(key)
-        return hit
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._exact)
-
-    def __len__(self) -> int:
-        return len(self._exact)
 
 
 @cache
@@ -275,50 +178,6 @@ def money_factor(lines: list[str]) -> float | None:
                 if text == phrase or text.startswith(phrase + " "):
                     return factor
     return None
-
-
-# --- overlaps between sheets ---
-
-
-def split_overlaps(records: pd.DataFrame, keys: list[str], values: list[str], *,
-                   within_sheet: bool = False) -> pd.DataFrame:
-    """Decide, per input row, what to do with records whose key an earlier row already gave.
-
-    ``records`` holds one record per row and key, with ``_order`` (the row's position in the run),
-    ``_sheet`` (its file and sheet) and the ``values`` to compare. The first row giving a key wins: a
-    later row whose every record repeats an earlier one with the same values is a ``duplicate``, one
-    that gives a key different values is a ``conflict`` (its ``first`` is the order of the row it
-    contradicts), and otherwise it is ``kept`` with only its new records (``new`` marks them). Rows of
-    the first row's own sheet all count, unless ``within_sheet`` (then a row is compared with every
-    earlier row).
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``records`` with ``new`` (bool), plus per row ``status`` and ``first``.
-
-    >>> r = pd.DataFrame({"k": ["a", "b", "a", "a", "c"], "v": [1, 2, 1, 5, 3], "_order": [0, 0, 1, 2, 2],
-    ...                   "_sheet": ["s1", "s1", "s2", "s3", "s3"]})
-    >>> split_overlaps(r, ["k"], ["v"])[["_order", "new", "status"]].values.tolist()
-    [[0, True, 'kept'], [0, True, 'kept'], [1, False, 'duplicate'], [2, False, 'conflict'], [2, True, 'conflict']]
-    """
-    out = records.copy()
-    first = out.groupby(keys, dropna=False, sort=False)["_order"].transform("min")
-    unit = "_order" if within_sheet else "_sheet"
-    repeat = out[unit].ne(out.groupby(keys, dropna=False, sort=False)[unit].transform("first"))
-    firsts = out[~repeat].drop_duplicates(keys).set_index(keys)[values]
-    reference = firsts.reindex(pd.MultiIndex.from_frame(out[keys]) if len(keys) > 1 else out[keys[0]])
-    same = pd.Series(True, index=out.index)
-    for col in values:
-        ref = pd.Series(reference[col].to_numpy(), index=out.index)
-        same &= (out[col] == ref).fillna(False) | (out[col].isna() & ref.isna())
-    out["new"] = ~repeat
-    conflict_rows = set(out.loc[repeat & ~same, "_order"])
-    has_new = out.groupby("_order")["new"].transform("any")
-    out["status"] = np.where(out["_order"].isin(conflict_rows), "conflict",
-                             np.where(has_new, "kept", "duplicate"))
-    out["first"] = first.where(repeat & ~same)
-    return out
 
 
 # --- reading the rows of a matrix sheet ---

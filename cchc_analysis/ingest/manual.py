@@ -12,7 +12,7 @@ its period is missing or unreadable, a number is missing, unreadable or negative
 a share exceeds its denominator. Rows that hold nothing but STT (a pre-numbered template) are not
 data rows. The same indicator and period given again (in the same sheet or another) is a duplicate when
 the numbers agree and is quarantined when they differ (the first row read wins; see
-:func:`cchc_analysis.ingest.finance.split_overlaps`).
+:func:`cchc_analysis.ingest.kit.split_overlaps`).
 
 >>> period_code(2024.0), period_code("6 tháng đầu năm 2025"), period_code("Quý III/2024"), period_code("2025-h2")
 ('2024', '2025-H1', '2024-Q3', '2025-H2')
@@ -28,10 +28,8 @@ import numpy as np
 import pandas as pd
 
 from cchc_analysis.ingest.base import CleanContext, Header, Kind, KindResult, SheetTable
-from cchc_analysis.ingest.dossiers import _Faults
-from cchc_analysis.ingest.finance import parse_numbers, split_overlaps
-from cchc_analysis.ingest.surveys import free_text
-from cchc_analysis.ingest.values import map_vocab, parse_period
+from cchc_analysis.ingest.kit import Faults, free_text, split_overlaps
+from cchc_analysis.ingest.values import map_vocab, parse_numbers, parse_period
 from cchc_analysis.quality import SheetCounts
 from cchc_analysis.schemas import MANUAL_INDICATORS
 
@@ -111,7 +109,7 @@ def _typed(table: SheetTable) -> tuple[pd.DataFrame, pd.DataFrame, int]:
     content = ["indicator", "indicator_id", "period", "numerator", "denominator"]
     present = [c for c in content if c in table.data.columns]
     data = table.data[table.data[present].notna().any(axis=1)] if present else table.data.iloc[0:0]
-    faults = _Faults(data)
+    faults = Faults(data)
     out = pd.DataFrame(index=data.index)
     ids, unknown, raw = _indicator_ids(data)
     out["indicator_id"] = ids

@@ -32,7 +32,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from cchc_analysis import config, privacy, schemas
+from cchc_analysis import config, schemas
+from cchc_analysis.ingest import privacy
 from cchc_analysis.ingest.base import CleanContext, Kind, RawSheet, SheetTable
 from cchc_analysis.ingest.detect import build_table, find_header, known_headers, synonyms
 from cchc_analysis.ingest.readers import ReadError, read

@@ -13,16 +13,14 @@ the aspect in brackets (``[Tiếp cận dịch vụ] …``, ``registry/columns.y
 the overall question, and a free-text comment. Answers become scores 1–5 (``vocab.yaml``:
 ``likert``); a blank answer is no answer (no row). ``survey_responses`` is the long form, one row
 per answer; ``survey_comments`` keeps the comments with phone- and ID-like numbers and e-mail
-addresses masked (:func:`mask_contacts`) and formula-like starts escaped (``'=…``), so the table is
-safe to open in Excel. ``respondent_id`` is a hash of the row's content (timestamp, answers, masked
-comment): stable when the same form is exported again, and never personal.
+addresses masked and formula-like starts escaped (``'=…``; :func:`~cchc_analysis.ingest.kit.free_text`),
+so the table is safe to open in Excel. ``respondent_id`` is a hash of the row's content (timestamp,
+answers, masked comment): stable when the same form is exported again, and never personal.
 
 Duplicates, across all sheets of a run: an evaluation repeating an evaluation id, or (without one)
 the same dossier, date and answers; a respondent whose timestamp, answers and comment repeat an
 earlier row (the same form exported twice).
 
->>> mask_contacts("Gọi 0935 598 336 hoặc CCCD 001089189405, email a.b@gmail.com.")
-'Gọi [đã ẩn] hoặc CCCD [đã ẩn], email [đã ẩn].'
 >>> question_aspect("[Tiếp cận dịch vụ] Nơi tiếp nhận hồ sơ dễ tìm"), question_aspect("Giới tính")
 ('access', None)
 """
@@ -38,51 +36,23 @@ import pandas as pd
 
 from cchc_analysis.ingest.base import CleanContext, Header, Kind, KindResult, RawSheet, SheetTable
 from cchc_analysis.ingest.detect import find_header
-from cchc_analysis.ingest.dossiers import _date_reason, _Faults, _sources
-from cchc_analysis.ingest.finance import PatternSynonyms
-from cchc_analysis.ingest.text import clean_text, fold_key
+from cchc_analysis.ingest.kit import Faults, PatternSynonyms, date_reason, free_text, sources
+from cchc_analysis.ingest.text import fold_key
 from cchc_analysis.ingest.values import ParsedDates, as_text, map_vocab, parse_dates
 from cchc_analysis.io import excel_safe
 from cchc_analysis.quality import SheetCounts
 from cchc_analysis.registry import load
 from cchc_analysis.schemas import EVALUATIONS, SURVEY_RESPONSES
 
-__all__ = ["KINDS", "MASK", "clean_evaluations", "clean_survey", "free_text", "locate_survey", "mask_contacts",
-           "question_aspect", "score_survey"]
+__all__ = ["KINDS", "clean_evaluations", "clean_survey", "locate_survey", "question_aspect", "score_survey"]
 
-MASK = "[đã ẩn]"
 CRITERIA = [f"c{i}" for i in range(1, 10)]
 SCORES = {"very_satisfied": 2, "satisfied": 1, "dissatisfied": 0}
 EVALUATION_COLUMNS = list(EVALUATIONS.columns)
 RESPONSE_COLUMNS = list(SURVEY_RESPONSES.columns)
 COMMENT_COLUMNS = ["respondent_id", "submitted_at", "comment", "source"]
 
-# Nine or more digits, possibly split by spaces, dots or dashes (phones, CMND/CCCD, tax codes), and
-# e-mail addresses. Dates (01/10/2024) and short numbers stay.
-_CONTACT_RE = re.compile(r"(?<!\d)(?:\+\s?84[\s.-]?)?\d(?:[\s.-]?\d){8,}(?!\d)|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _BRACKET_RE = re.compile(r"^\s*\[([^\]]+)\]\s*")
-
-
-def mask_contacts(text: str) -> str:
-    """Replace phone-, ID-like digit runs (9 digits or more) and e-mail addresses by ``[đã ẩn]``.
-
-    >>> mask_contacts("SĐT 0568002201, ngày 30/6/2025, 2 lần")
-    'SĐT [đã ẩn], ngày 30/6/2025, 2 lần'
-    """
-    return _CONTACT_RE.sub(MASK, text)
-
-
-def free_text(values: pd.Series) -> pd.Series:
-    """Free text for a table: NFC, contacts masked, formula-like starts escaped; blank is NA.
-
-    >>> free_text(pd.Series(["=1+1", "- Nhanh", "  ", None, "Gọi 0912345678", 84912345678.0], dtype=object)).tolist()
-    ["'=1+1", "'- Nhanh", <NA>, <NA>, 'Gọi [đã ẩn]', '[đã ẩn]']
-    """
-    def one(text: str) -> str | None:
-        text = "\n".join(clean_text(line) for line in text.splitlines()).strip()
-        return excel_safe(mask_contacts(text)) if text else None
-
-    return as_text(values).map(one, na_action="ignore").astype("string")
 
 
 # --- survey questions in headers ---
@@ -161,11 +131,11 @@ def _column(data: pd.DataFrame, name: str) -> pd.Series:
     return data[name] if name in data.columns else pd.Series(None, index=data.index, dtype=object)
 
 
-def _date_faults(faults: _Faults, dates: ParsedDates, raw: pd.Series, column: str, label: str) -> None:
+def _date_faults(faults: Faults, dates: ParsedDates, raw: pd.Series, column: str, label: str) -> None:
     """Quarantine unreadable and impossible dates with the reason the dossier kind gives."""
     bad = dates.problems.notna()
     if bad.any():
-        faults.add(bad, column, _date_reason(label, dates.problems.fillna(""), raw))
+        faults.add(bad, column, date_reason(label, dates.problems.fillna(""), raw))
 
 
 def _content(data: pd.DataFrame, names: list[str]) -> pd.Series:
@@ -177,9 +147,9 @@ def _content(data: pd.DataFrame, names: list[str]) -> pd.Series:
 def _typed_evaluations(table: SheetTable) -> tuple[pd.DataFrame, pd.DataFrame, int]:
     """Type one evaluation sheet; return the candidates, the quarantine frame and the rows read."""
     data = table.data[_content(table.data, ["evaluation_id", "dossier_id", "evaluated_at", "overall", *CRITERIA])]
-    faults = _Faults(data)
+    faults = Faults(data)
     out = pd.DataFrame(index=data.index)
-    out["source"] = _sources(table, data["row"])
+    out["source"] = sources(table, data["row"])
     explicit = as_text(_column(data, "evaluation_id")).str.strip()
     out["evaluation_id"] = explicit.fillna(out["source"])
     out["explicit_id"] = explicit.notna()
@@ -245,7 +215,7 @@ def _typed_survey(table: SheetTable) -> tuple[pd.DataFrame, pd.DataFrame, dict[s
     """Type one questionnaire sheet: the respondents kept, their scores, question texts, quarantine."""
     data = table.data
     questions = {name: col for col, name in table.header.columns.items() if _is_question(name)}
-    faults = _Faults(data)
+    faults = Faults(data)
     scores = pd.DataFrame(index=data.index)
     for name in questions:
         mapped, unknown = map_vocab(data[name], "likert")
@@ -258,7 +228,7 @@ def _typed_survey(table: SheetTable) -> tuple[pd.DataFrame, pd.DataFrame, dict[s
     comment = free_text(_column(data, "comment"))
     faults.add(scores.isna().all(axis=1) & comment.isna(), None, "Phiếu không có câu trả lời nào.")
     out = pd.DataFrame({"submitted_at": dates.values, "comment": comment,
-                        "source": _sources(table, data["row"])}, index=data.index)
+                        "source": sources(table, data["row"])}, index=data.index)
     out["respondent_id"] = _respondent_ids(out["submitted_at"], scores, comment)
     texts = {name: _question_text(table.header.labels[col]) for name, col in questions.items()}
     keep = ~faults.failed

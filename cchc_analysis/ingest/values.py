@@ -9,6 +9,8 @@
   compared as text (``2``, ``2.0``), labels after :func:`~cchc_analysis.ingest.text.fold`.
 - Flags: ``Có/Không``, ``x``/blank, ``0/1``, ``True/False`` (blank is null).
 - Identifiers as text: ``00123`` stays ``00123`` and a numeric cell ``123.0`` becomes ``123``.
+- Numbers: amounts as Vietnamese text (``2.838,0``, ``441,5``) or cells (:func:`parse_numbers`), counts
+  as whole numbers (:func:`as_int`), and back to Vietnamese text for messages (:func:`format_vn`).
 
 >>> s = pd.Series(["02/03/2024 07:41", "2024-03-02", "31/02/2024", "hôm qua", None, 45353.5], dtype=object)
 >>> parsed = parse_dates(s)
@@ -21,6 +23,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -32,7 +35,8 @@ import pandas as pd
 from cchc_analysis.ingest.text import fold
 from cchc_analysis.registry import load
 
-__all__ = ["ParsedDates", "as_int", "as_text", "map_flags", "map_vocab", "parse_dates", "parse_period"]
+__all__ = ["ParsedDates", "as_int", "as_text", "format_vn", "map_flags", "map_vocab", "parse_dates",
+           "parse_numbers", "parse_period"]
 
 DATETIME_DTYPE = "datetime64[us]"
 TEXT_DTYPE = pd.StringDtype("pyarrow")
@@ -257,14 +261,22 @@ def text_series(values: np.ndarray, index: pd.Index) -> pd.Series:
     return pd.Series(pd.arrays.ArrowStringArray(array), index=index, copy=False)
 
 
+#: A whole number written as text: plain digits, or thousands grouped by ``.`` or by ``,`` (not both).
+_WHOLE_TEXT = re.compile(r"-?(?:\d+|\d{1,3}(?:\.\d{3})+|\d{1,3}(?:,\d{3})+)")
+
+
 def as_int(values: pd.Series, blank: int | None = None) -> tuple[pd.Series, pd.Series]:
-    """Whole numbers from cells or text (``1.210`` and ``1,210`` are one thousand two hundred and ten).
+    """Whole numbers (counts) from cells or text (``1.210`` and ``1,210`` are one thousand two hundred and ten).
+
+    In text, ``.`` and ``,`` may only group thousands (groups of three digits, one kind of mark per
+    number). Any other use of them is a decimal mark (``12,5``, ``12.5``, ``1.234,5``): the cell is
+    not a whole number, never read as 125.
 
     Returns the numbers (``Int64``; ``blank`` where empty) and a mask of cells that are not whole numbers.
 
-    >>> numbers, bad = as_int(pd.Series([3.0, "1.210", "", "abc", " 7 "], dtype=object), blank=0)
+    >>> numbers, bad = as_int(pd.Series([3.0, "1.210", "", "abc", " 7 ", "12,5", "1,234,567"], dtype=object), blank=0)
     >>> numbers.tolist(), bad.tolist()
-    ([3, 1210, 0, <NA>, 7], [False, False, False, True, False])
+    ([3, 1210, 0, <NA>, 7, <NA>, 1234567], [False, False, False, True, False, True, False])
     """
     def one(value: object) -> object:
         if value is None or (isinstance(value, float) and np.isnan(value)):
@@ -275,14 +287,72 @@ def as_int(values: pd.Series, blank: int | None = None) -> tuple[pd.Series, pd.S
             return int(value)
         if isinstance(value, (float, np.floating)):
             return int(value) if float(value).is_integer() else pd.NA
-        text = re.sub(r"[\s.,\u00a0]", "", str(value))
-        if text == "":
+        text = re.sub(r"[\s\u00a0]", "", str(value))
+        digits = re.sub(r"[.,]", "", text)
+        if digits == "":
             return blank
-        return int(text) if re.fullmatch(r"-?\d+", text) else pd.NA
+        return int(digits) if _WHOLE_TEXT.fullmatch(text) else pd.NA
 
     numbers = pd.Series([one(v) for v in values], index=values.index, dtype="Int64")
     blank_cells = values.isna() | values.map(lambda v: isinstance(v, str) and not v.strip())
     return numbers, numbers.isna() & ~(blank_cells & (blank is None))
+
+
+#: Texts that stand for a blank cell in a column of figures.
+_BLANK_MARKS = frozenset({"", "-", "–", "—", "x"})
+_VN_GROUPED = re.compile(r"-?\d{1,3}(?:\.\d{3})+(?:,\d+)?")
+_VN_PLAIN = re.compile(r"-?\d+(?:,\d+)?")
+_EN_GROUPED = re.compile(r"-?\d{1,3}(?:,\d{3})+\.\d+")
+_DOT_DECIMAL = re.compile(r"-?\d+\.\d+")
+
+
+def _number(value: object) -> float | None | str:
+    """One cell as a float, ``None`` when blank, ``"bad"`` when it is no number."""
+    if value is None or isinstance(value, bool):
+        return None if value is None else "bad"
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        return None if isinstance(value, float) and math.isnan(value) else float(value)
+    text = re.sub(r"[\s\u00a0]", "", str(value))
+    if text.lower() in _BLANK_MARKS:
+        return None
+    if _VN_GROUPED.fullmatch(text):
+        return float(text.replace(".", "").replace(",", "."))
+    if _VN_PLAIN.fullmatch(text):
+        return float(text.replace(",", "."))
+    if _EN_GROUPED.fullmatch(text):
+        return float(text.replace(",", ""))
+    if _DOT_DECIMAL.fullmatch(text):
+        return float(text)
+    return "bad"
+
+
+def parse_numbers(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Numbers from cells or Vietnamese text; returns (floats, mask of cells that are no number).
+
+    Vietnamese text groups thousands with ``.`` and marks decimals with ``,``: ``2.838,0`` is
+    2838, ``441,5`` is 441.5 and ``1.921`` is 1921. A dot followed by anything but groups of three
+    digits is a decimal point (``2838.0``); ``1,234.5`` (both marks, English order) is read too.
+    Blank cells and the placeholders ``-`` and ``x`` are blank.
+
+    >>> numbers, bad = parse_numbers(pd.Series(["1.234,5", "12", None, "12a", 7], dtype=object))
+    >>> numbers.tolist(), bad.tolist()
+    ([1234.5, 12.0, nan, nan, 7.0], [False, False, False, True, False])
+    """
+    table = {u: _number(u) for u in pd.unique(values.dropna())}
+    parsed = values.map(table, na_action="ignore")
+    bad = parsed.eq("bad").fillna(False).astype(bool)
+    numbers = pd.to_numeric(parsed.where(~bad), errors="coerce").astype("float64")
+    return numbers, bad
+
+
+def format_vn(value: float) -> str:
+    """A number as Vietnamese text (``1.234,5``), up to three decimals, for messages.
+
+    >>> format_vn(1234.5), format_vn(2.0), format_vn(0.125)
+    ('1.234,5', '2', '0,125')
+    """
+    text = f"{value:,.3f}".rstrip("0").rstrip(".")
+    return text.replace(",", " ").replace(".", ",").replace(" ", ".")
 
 
 def _per_distinct(values: pd.Series, one: Callable[[object], object]) -> tuple[np.ndarray, np.ndarray]:
