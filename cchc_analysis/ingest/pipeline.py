@@ -23,6 +23,7 @@ import functools
 import gc
 import importlib
 import os
+import re
 import sys
 import threading
 from collections import Counter
@@ -356,11 +357,15 @@ def _detect(run: _Run, raw: RawSheet) -> tuple[Kind, object] | None:
     return (best[1], best[2]) if best else None
 
 
+_NUMBERISH = re.compile(r"^\s*[\d.,:/ -]*\s*$")  # data values, not header texts
+
+
 def _no_header_reason(sheets: list[RawSheet], run: _Run) -> str:
     seen: list[str] = []
     for raw in sheets:
         for row in raw.rows[:30]:
-            seen.extend(str(v).strip() for v in row if isinstance(v, str) and v.strip() and len(v) < 60)
+            seen.extend(str(v).strip() for v in row if isinstance(v, str) and v.strip() and len(v) < 60
+                        and not _NUMBERISH.match(v))
     seen = list(dict.fromkeys(seen))[:8]
     known = {fold(h): h for k in run.kinds.values() for h in known_headers(k.section)}
     nearest = []
