@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -9,6 +10,23 @@ from typing import Any
 import pytest
 
 from cchc_analysis.ingest.base import CleanContext, KindResult, RawSheet, SheetTable
+
+# --- the optional acceptance examples beside the project (a user's clone has none) ---
+
+#: ``../shared/examples`` beside the project root.
+SHARED_EXAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "examples"
+#: Marks of a test module that needs the shared examples: skipped, saying why, where they are absent.
+REQUIRES_SHARED = [
+    pytest.mark.shared,
+    pytest.mark.skipif(not (SHARED_EXAMPLES / "truth.json").is_file(), reason="../shared/examples is absent"),
+]
+
+
+@pytest.fixture(scope="session")
+def truth() -> dict:
+    """The ground truth of the shared examples (``truth.json``)."""
+    return json.loads((SHARED_EXAMPLES / "truth.json").read_text(encoding="utf-8"))
+
 
 # --- kinds of satisfaction, budget, payroll and manual indicators: sheets made by code ---
 

@@ -6,7 +6,6 @@ truth.json; nothing here is a hard-coded count.
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -14,24 +13,18 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import REQUIRES_SHARED
+from conftest import SHARED_EXAMPLES as SHARED
 
 from cchc_analysis.ingest.pipeline import clean
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared" / "examples"
 DOSSIER_FILES = ("p01_danh_sach_ho_so_2024.xlsx", "p02_danh_sach_ho_so_2025_Q1.xls", "p03_ho_so_dong_bo.csv")
 REPORT_FILE = "p04_bao_cao_06a_2024.xlsx"
 COUNT_KEYS = ("rows_read", "rows_kept", "rows_quarantined", "rows_duplicate")
 
-pytestmark = [
-    pytest.mark.shared,
-    pytest.mark.skipif(not (SHARED / "truth.json").is_file(), reason="../shared/examples is absent"),
-]
+pytestmark = REQUIRES_SHARED
 
-
-@pytest.fixture(scope="module")
-def truth() -> dict:
-    return json.loads((SHARED / "truth.json").read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")

@@ -7,29 +7,21 @@ cleaning them together gives each the counts it has when cleaned alone.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import REQUIRES_SHARED
+from conftest import SHARED_EXAMPLES as SHARED
 
 from cchc_analysis.ingest.pipeline import clean
 
-ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared" / "examples"
 FILES = ("p05_danh_gia_hai_long_2024.xlsx", "p06_khao_sat_2024.csv", "p07_kinh_phi_don_vi_su_nghiep.xlsx",
          "p08_bien_che.xlsx", "p09_chi_tieu_nhap_tay.xlsx")
 COUNT_KEYS = ["rows_read", "rows_kept", "rows_quarantined", "rows_duplicate"]
 
-pytestmark = [
-    pytest.mark.shared,
-    pytest.mark.skipif(not (SHARED / "truth.json").is_file(), reason="../shared/examples is absent"),
-]
+pytestmark = REQUIRES_SHARED
 
-
-@pytest.fixture(scope="module")
-def truth() -> dict:
-    return json.loads((SHARED / "truth.json").read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")

@@ -5,23 +5,16 @@ Skipped when the shared examples are not beside the project (a user's clone has 
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pandas as pd
 import pytest
+from conftest import REQUIRES_SHARED
+from conftest import SHARED_EXAMPLES as EXAMPLES
 
 from cchc_analysis import indicators
 
-EXAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "examples"
-pytestmark = [pytest.mark.shared,
-              pytest.mark.skipif(not (EXAMPLES / "truth.json").is_file(), reason="../shared/examples is absent")]
+pytestmark = REQUIRES_SHARED
 KEYS = ["indicator_id", "period", "breakdown"]
 
-
-@pytest.fixture(scope="module")
-def truth():
-    return json.loads((EXAMPLES / "truth.json").read_text(encoding="utf-8"))
 
 
 def expected_dossiers(truth) -> pd.DataFrame:
