@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 REGISTRY = ROOT / "cchc_analysis" / "registry" / "programme.yaml"
 TEXT = ROOT / "docs" / "programme" / "qd-09-sct-2022.md"
 SHARED_TEXT = ROOT.parent / "shared" / "programme" / "000_e74da70bfae17c50.txt"
+SHARED_CONTRACT = ROOT.parent / "shared" / "CONTRACT.md"
 MARKER = "<!-- programme text begins -->"
 
 #: The indicator ids of CONTRACT.md section 4 (v2), written out here so that a typo in the registry or
@@ -425,6 +426,21 @@ def test_settings_and_status_rules_carry_over(reg):
     assert reg["programme"]["milestone_years"] == [2025, 2030]
     assert reg["programme"]["structural_break"] == "2025-07-01"
     assert {"path", "baseline_year", "at_risk_band_share", "at_risk_band_relative"} <= set(reg["status_rules"])
+
+
+@pytest.mark.skipif(not SHARED_CONTRACT.is_file(), reason="../shared/CONTRACT.md is absent")
+def test_the_indicator_ids_written_here_are_the_contracts():
+    """The ids above are the first column of CONTRACT.md section 4's table (some cells list several)."""
+    contract = SHARED_CONTRACT.read_text(encoding="utf-8")
+    section = contract.split("## 4.", 1)[1].split("\n## ", 1)[0]
+    ids = set()
+    rows = section.split("| --- |", 1)[1].splitlines()[1:]  # the table's rows, below its header
+    for line in rows:
+        cells = line.split("|")
+        if len(cells) > 2:
+            ids |= set(re.findall(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b", cells[1]))
+    mentioned = set(re.findall(r"`([a-z][a-z0-9]*(?:_[a-z0-9]+)+)`", section))
+    assert CONTRACT_INDICATOR_IDS == ids | (mentioned & {"public_unit_headcount_actual"})
 
 
 @pytest.mark.skipif(not SHARED_TEXT.is_file(), reason="../shared/programme is absent")
