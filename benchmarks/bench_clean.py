@@ -26,7 +26,6 @@ import datetime as dt
 import json
 import os
 import random
-import resource
 import statistics
 import subprocess
 import sys
