@@ -145,7 +145,7 @@ def test_a_whole_chart_workbook_run_exits_0_with_a_warning(tmp_path, capsys):
 # --- Excel 2-4 ---
 
 
-@pytest.mark.parametrize(("record", "length"), [(0x0009, 4), (0x0209, 6), (0x0409, 6)])
+@pytest.mark.parametrize(("record", "length"), [(0x0009, 4), (0x0209, 6), (0x0409, 6), (0x0809, 8)])
 def test_excel_2_to_4_files_are_named_as_old_excel_with_advice(tmp_path, record, length):
     body = struct.pack("<HHHH", record, length, 0x0002, 0x0010) + b"\x00" * (length - 4)
     cell = struct.pack("<HH", 0x0004, 8) + b"\x00" * 8  # a LABEL-like record after the BOF

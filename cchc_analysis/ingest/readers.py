@@ -988,15 +988,16 @@ def _without_leading_blanks(sheet: RawSheet) -> RawSheet:
 
 # --- old binary Excel (BIFF2-4) ---
 
-_OLD_BOF = {0x0009: (4, 6), 0x0209: (6,), 0x0409: (6,)}  # BOF record of BIFF2, BIFF3, BIFF4 (worksheet or workbook)
+#: BOF record of BIFF2, BIFF3, BIFF4 and of a bare BIFF5/8 stream (no OLE2 container), by record type -> lengths.
+_OLD_BOF = {0x0009: (4, 6), 0x0209: (6,), 0x0409: (6,), 0x0809: (8, 16)}
 
 
 def _is_old_biff(head: bytes) -> bool:
-    """True for an Excel 2.x–4.x file: a bare BIFF2–4 stream (no OLE2 container) opening with its BOF record."""
+    """True for an Excel 2.x–4.x file, or a bare BIFF5/8 stream without its OLE2 container: a BOF record first."""
     if len(head) < 8:
         return False
     rtype, length = struct.unpack_from("<HH", head)
     if length not in _OLD_BOF.get(rtype, ()):
         return False
-    return struct.unpack_from("<H", head, 6)[0] in (0x0010, 0x0020, 0x0040, 0x0100)  # sheet, chart, macro, workbook
+    return struct.unpack_from("<H", head, 6)[0] in (0x0005, 0x0010, 0x0020, 0x0040, 0x0100)  # book, sheet, chart…
 
