@@ -1,10 +1,13 @@
-"""Clean the raw exports again only when they changed (a content fingerprint, not timestamps).
+"""Clean the raw exports again only when they or the cleaning changed (content fingerprints, not timestamps).
 
 The fingerprint of a raw folder is a SHA-256 over the relative path and the bytes of every export
-in it (the same files ``cchc clean`` would read from a folder). It is stored beside the canonical
-tables as ``.fingerprint.json``; :func:`ensure_processed` re-cleans when the fingerprint differs, when
-a table is missing, or when the suite's version changed. Notebooks call it so that each one can run
-on its own in JupyterLab, and ``cchc report`` calls it before running them.
+in it (the files ``cchc clean`` reads from a folder: one walker, :mod:`cchc_analysis.ingest.inputs`)
+and over the source of the cleaning (:func:`code_fingerprint`: ``ingest/**``, ``schemas.py``,
+``quality.py`` and the registries ``registry/*.yaml``), so that a fix in cleaning code or in a
+registry re-cleans without a version bump. It is stored beside the canonical tables as
+``.fingerprint.json``; :func:`ensure_processed` re-cleans when the fingerprint differs, when a table
+is missing, or when the suite's version changed. Notebooks call it so that each one can run on its
+own in JupyterLab, and ``cchc report`` calls it before running them (its pack key includes it).
 
 >>> import tempfile, pathlib
 >>> raw = pathlib.Path(tempfile.mkdtemp())
@@ -28,27 +31,46 @@ from pathlib import Path
 from typing import Any
 
 from cchc_analysis import __version__, config
+from cchc_analysis.ingest.inputs import EXPORT_SUFFIXES, iter_inputs
 from cchc_analysis.io import write_text_atomic
 
-EXPORT_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".tsv", ".txt", ".htm", ".html")
+__all__ = ["EXPORT_SUFFIXES", "CODE_ROOT", "CODE_SOURCES", "code_fingerprint", "ensure_processed", "export_files",
+           "fingerprint", "is_current"]
+
 FINGERPRINT_FILE = ".fingerprint.json"
 REQUIRED_TABLES = ("dossiers.parquet", "reconciliation.csv", "quarantine.csv")
+#: The package folder whose cleaning sources are hashed (a test may point it at a copy).
+CODE_ROOT = Path(__file__).resolve().parent
+#: Glob patterns, relative to :data:`CODE_ROOT`, of everything that decides the canonical tables.
+CODE_SOURCES = ("ingest/**/*.py", "schemas.py", "quality.py", "registry/*.yaml", "registry/*.py")
 
 
 def export_files(folder: Path) -> list[Path]:
-    """Spreadsheet-like files under ``folder`` (recursively), sorted; hidden files are skipped."""
-    folder = Path(folder)
-    if folder.is_file():
-        return [folder]
-    return sorted(p for p in folder.rglob("*")
-                  if p.is_file() and p.suffix.lower() in EXPORT_SUFFIXES
-                  and not any(part.startswith(".") for part in p.relative_to(folder).parts))
+    """The exports ``cchc clean`` would read from ``folder`` (the same walker), in its order."""
+    return list(iter_inputs([Path(folder)]))
+
+
+def code_fingerprint(root: Path | None = None) -> str:
+    """SHA-256 of the cleaning code and registries (:data:`CODE_SOURCES` under ``root``).
+
+    >>> len(code_fingerprint()) == 64
+    True
+    """
+    root = Path(root or CODE_ROOT)
+    digest = hashlib.sha256()
+    files = sorted({p for pattern in CODE_SOURCES for p in root.glob(pattern) if p.is_file()
+                    and "__pycache__" not in p.parts})
+    for path in files:
+        digest.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0")
+        digest.update(path.read_bytes().replace(b"\r\n", b"\n") + b"\0")
+    return digest.hexdigest()
 
 
 def fingerprint(folder: Path) -> str:
-    """SHA-256 of the relative paths and contents of the exports under ``folder``."""
+    """SHA-256 of the relative paths and contents of the exports under ``folder`` and of the cleaning code."""
     folder = Path(folder)
     digest = hashlib.sha256()
+    digest.update(code_fingerprint().encode("ascii") + b"\0")
     for path in export_files(folder):
         rel = path.name if folder.is_file() else path.relative_to(folder).as_posix()
         digest.update(rel.encode("utf-8") + b"\0")

@@ -184,7 +184,7 @@ def test_legacy_font_cells_are_converted_by_their_font(exports):
     rows = [[], ["M· hå s¬", "Ngµy tiÕp nhËn", "Tr¹ng th¸i"], ["H-1", "02/03/2024", "§· tr¶ kÕt qu¶"]]
     path = exports.xlsx("tcvn3.xlsx", {"S": rows}, font=".VnTime")
     sheet = _cells(path)
-    assert sheet.rows[1] == ["Mã hồ sơ", "Ngày tiếp nhận", "Trạng thái"] and sheet.row_numbers[1] == 2
-    assert sheet.rows[2][2] == "Đã trả kết quả"
+    assert sheet.rows[0] == ["Mã hồ sơ", "Ngày tiếp nhận", "Trạng thái"] and sheet.row_numbers[0] == 2
+    assert sheet.rows[1][2] == "Đã trả kết quả"
     vni = exports.xlsx("vni.xlsx", {"S": [["Maõ hoà sô", "Tröïc tuyeán"]]}, font="VNI-Times")
     assert _cells(vni).rows[0] == ["Mã hồ sơ", "Trực tuyến"]

@@ -33,11 +33,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from cchc_analysis import config, schemas
+from cchc_analysis import schemas
 from cchc_analysis.ingest import privacy
 from cchc_analysis.ingest.base import CleanContext, Kind, RawSheet, SheetTable
 from cchc_analysis.ingest.detect import build_table, find_header, known_headers, synonyms
-from cchc_analysis.ingest.readers import ReadError, read
+from cchc_analysis.ingest.inputs import EXPORT_SUFFIXES, iter_inputs
+from cchc_analysis.ingest.readers import ReadError, printable, read
 from cchc_analysis.ingest.text import fold
 from cchc_analysis.quality import (
     QUARANTINE_COLUMNS,
@@ -53,9 +54,8 @@ __all__ = ["CleanReport", "KIND_MODULES", "SPREADSHEET_SUFFIXES", "available_kin
 
 #: Modules (under ``cchc_analysis.ingest``) that declare kinds; an absent one is skipped.
 KIND_MODULES = ("dossiers", "report06a", "evaluations", "surveys", "finance", "manual")
-#: Files taken when walking a folder (a file named on the command line is always tried).
-SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".tsv", ".txt", ".htm", ".html")
-_SKIPPED_NAMES = {"readme.md", "readme.txt", "readme"}
+#: Files taken when walking a folder (see :mod:`cchc_analysis.ingest.inputs`, the one walker).
+SPREADSHEET_SUFFIXES = EXPORT_SUFFIXES
 
 
 def available_kinds() -> dict[str, Kind]:
@@ -75,39 +75,10 @@ def available_kinds() -> dict[str, Kind]:
 
 
 def expand_inputs(inputs: Iterable[Path], exclude: Path | None = None) -> tuple[list[Path], list[tuple[str, str]]]:
-    """Files to read (folders walked recursively, hidden and lock files skipped) and input errors."""
-    files: list[Path] = []
-    errors: list[tuple[str, str]] = []
-    for item in inputs:
-        path = Path(item)
-        if path.is_file():
-            files.append(path)
-        elif path.is_dir():
-            files.extend(_walk(path, exclude))
-        else:
-            errors.append((str(path), "không tìm thấy tệp hoặc thư mục này."))
-    seen: set[Path] = set()
-    unique = []
-    for f in files:
-        key = f.resolve()
-        if key not in seen:
-            seen.add(key)
-            unique.append(f)
-    return unique, errors
-
-
-def _walk(folder: Path, exclude: Path | None) -> list[Path]:
-    found = []
-    for root, dirs, names in os.walk(folder):
-        root_path = Path(root)
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".")
-                         and (exclude is None or (root_path / d).resolve() != exclude))
-        for name in sorted(names):
-            if name.startswith((".", "~$")) or name.lower() in _SKIPPED_NAMES:
-                continue
-            if name.lower().endswith(SPREADSHEET_SUFFIXES):
-                found.append(root_path / name)
-    return found
+    """Files to read (:func:`cchc_analysis.ingest.inputs.iter_inputs`) and input errors (names printable)."""
+    missing: list[Path] = []
+    files = list(iter_inputs(inputs, exclude, missing))
+    return files, [(printable(path), "không tìm thấy tệp hoặc thư mục này.") for path in missing]
 
 
 @dataclass
@@ -205,6 +176,7 @@ def clean(inputs: list[Path], out_dir: Path, kind: str | None = None, progress: 
     seen_warnings: set[str] = set()
 
     def warn(message: str) -> None:
+        message = printable(message)
         if message not in seen_warnings:
             seen_warnings.add(message)
             report.warnings.append(message)
@@ -269,7 +241,7 @@ def _display_names(inputs: Iterable[Path], files: list[Path]) -> dict[Path, str]
     names = {}
     for path in files:
         folder = next((f for f in folders if f in path.parents), None)
-        names[path] = path.relative_to(folder).as_posix() if folder else path.name
+        names[path] = printable(path.relative_to(folder).as_posix() if folder else path.name)
     return names
 
 
@@ -316,11 +288,15 @@ class _bars:
 
 
 def _read_file(run: _Run, path: Path) -> None:
+    name = run.names.get(path) or printable(path)
+    skipped: list[str] = []
     try:
-        sheets = read(path)
+        sheets = read(path, skipped)
     except ReadError as exc:
-        run.report.errors.append((run.names.get(path, str(path)), _sentence(str(exc))))
+        run.report.errors.append((name, _sentence(str(exc))))
         return
+    for message in skipped:
+        run.warn(f"{name}: {message}.")
     found: list[tuple[RawSheet, Kind, object]] = []
     unrecognised: list[RawSheet] = []
     for raw in sheets:
@@ -331,7 +307,7 @@ def _read_file(run: _Run, path: Path) -> None:
             continue
         found.append((raw, *best))
     if not found:
-        run.report.errors.append((run.names.get(path, str(path)), _no_header_reason(sheets, run)))
+        run.report.errors.append((name, printable(_no_header_reason(sheets, run))))
         return
     for raw in unrecognised:
         run.warn(f"{raw.label}: không tìm thấy dòng tiêu đề nào nhận ra, bỏ qua trang tính này.")
@@ -432,7 +408,3 @@ def _write(report: CleanReport, out_dir: Path, outputs: dict[str, pd.DataFrame |
     report.quarantine = quarantine
     report.out_dir = out_dir
 
-
-def default_inputs() -> list[Path]:
-    """What ``cchc clean`` reads when no input is named: ``data/raw``."""
-    return [config.RAW_DIR]

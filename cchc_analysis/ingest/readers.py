@@ -7,7 +7,8 @@ workbook saved as ``.xls`` may be an HTML table, and a ``.csv`` may be UTF-16. S
   ceiling) and XML entity declarations refused before any parser sees the content;
 - genuine ``xls`` (OLE2 compound file); an OLE2 file holding ``EncryptionInfo`` is a
   password-protected workbook and is refused with a sentence saying how to save it without one;
-- an HTML table saved as ``.xls``;
+- an HTML table saved as ``.xls``; an XML Spreadsheet 2003 (Excel's "XML" format, often saved as ``.xls``)
+  and a flat OpenDocument spreadsheet (``.fods``), both parsed with ``defusedxml``;
 - CSV/TSV text in UTF-8 (with or without BOM), UTF-16 or Windows-1258, separated by ``,`` ``;``
   or tab.
 
@@ -16,7 +17,14 @@ keep the spreadsheet's own 1-based row numbers (CSV: record number with the head
 the ``<tr>`` index of the table). Workbooks whose styles use legacy Vietnamese fonts (``.VnTime``,
 ``VNI-Times``) are read cell by cell with openpyxl so that each text is converted by its font.
 
-Anything that cannot be read raises :class:`ReadError` with a one-sentence Vietnamese reason.
+A workbook whose main part is not ``xl/workbook.xml`` (a valid package written by another tool) is
+found through ``_rels/.rels`` and ``[Content_Types].xml`` and read with openpyxl. A sheet that cannot
+be read (a broken chart sheet, say) is named in ``warnings`` and the other sheets are still read.
+Leading blank rows are dropped (row numbers kept), so a table that starts far down a sheet is found.
+
+Anything that cannot be read raises :class:`ReadError` with a one-sentence Vietnamese reason on one
+printable line (control characters escaped); the reader's own English, if any, is kept in
+``ReadError.detail`` and in the log (logger ``cchc_analysis.ingest.readers``), never in the reason.
 
 >>> import tempfile, pathlib
 >>> p = pathlib.Path(tempfile.mkdtemp()) / "a.xls"
@@ -29,6 +37,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import re
 import struct
 import tempfile
@@ -42,7 +51,9 @@ from typing import Any
 from cchc_analysis.ingest.base import RawSheet
 from cchc_analysis.ingest.text import convert_legacy, detect_legacy, encoding_of_font
 
-__all__ = ["ReadError", "read", "sniff", "MAX_UNPACKED_BYTES", "MAX_TEXT_BYTES"]
+__all__ = ["ReadError", "read", "sniff", "printable", "MAX_UNPACKED_BYTES", "MAX_TEXT_BYTES"]
+
+log = logging.getLogger(__name__)
 
 #: Ceiling on the unpacked size of a zipped workbook (all members together).
 MAX_UNPACKED_BYTES = 2 * 1024**3
@@ -70,17 +81,47 @@ _PROTECTED = (
     "Tệp > Thông tin > Bảo vệ sổ làm việc > Mã hóa bằng mật khẩu, xóa mật khẩu rồi lưu lại (hoặc "
     "Lưu thành một bản .xlsx mới không đặt mật khẩu)"
 )
+_OLD_EXCEL = (
+    "tệp Excel định dạng cũ (Excel 2.x–4.x, trước năm 1995), bộ đọc không hỗ trợ; hãy mở tệp bằng Excel "
+    "hoặc LibreOffice Calc rồi chọn Lưu thành (Save As) > Sổ làm việc Excel (.xlsx) và đưa tệp .xlsx vào"
+)
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def printable(text: object) -> str:
+    r"""``text`` on one printable line: control, NUL, line-break and bidi characters escaped as ``\xNN``.
+
+    Used for everything echoed to the analyst (file names, reasons), so that an ``error:`` line is
+    always one line whatever a file is called or a reader says.
+
+    >>> printable("bao cao\nthang 3\x00.xlsx")
+    'bao cao\\nthang 3\\x00.xlsx'
+    """
+    named = {"\n": "\\n", "\r": "\\r", "\t": " "}
+    return _CONTROL.sub(lambda m: named.get(m.group(), f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256
+                                            else f"\\u{ord(m.group()):04x}"), str(text))
 
 
 class ReadError(Exception):
-    """A file that cannot be read; ``str(err)`` is a one-sentence Vietnamese reason."""
+    """A file that cannot be read; ``str(err)`` is a one-sentence Vietnamese reason on one printable line.
+
+    ``detail`` keeps what the underlying reader said (often English), for the log only.
+    """
+
+    def __init__(self, reason: str, detail: str = "") -> None:
+        super().__init__(printable(reason))
+        self.detail = detail
 
 
 def sniff(path: Path) -> str:
     """Tell what a file holds from its first bytes.
 
-    Returns one of ``xlsx``, ``xlsb``, ``ods``, ``xls``, ``encrypted``, ``html``, ``text``, ``zip`` (another
-    zip), ``empty`` or a description of another format (``"một tệp PDF"``…) / ``binary``.
+    Returns one of ``xlsx`` (``xlsx-part`` when the workbook part is not ``xl/workbook.xml``), ``xlsb``,
+    ``ods``, ``xls``, ``encrypted``, ``xml2003`` (XML Spreadsheet 2003), ``fods`` (flat ODS), ``biff-old``
+    (Excel 2–4), ``html``, ``text``, ``zip`` (another zip), ``empty`` or a description of another format
+    (``"một tệp PDF"``…) / ``binary``.
     """
     with path.open("rb") as fh:
         head = fh.read(8192)
@@ -90,9 +131,13 @@ def sniff(path: Path) -> str:
         return _sniff_zip(path)
     if head.startswith(_OLE2):
         return "encrypted" if _is_encrypted_ole(path) else "xls"
+    if _is_old_biff(head):
+        return "biff-old"
     for magic, what in _OTHER_FORMATS.items():
         if head.startswith(magic):
             return what
+    if xml := _sniff_xml(head):
+        return xml
     if _looks_like_html(head):
         return "html"
     if _looks_like_text(head):
@@ -100,13 +145,15 @@ def sniff(path: Path) -> str:
     return "binary"
 
 
-def read(path: Path) -> list[RawSheet]:
+def read(path: Path, warnings: list[str] | None = None) -> list[RawSheet]:
     """Read every sheet of an export.
 
     Parameters
     ----------
     path : Path
         The file; its name is not trusted.
+    warnings : list of str, optional
+        Receives a Vietnamese sentence for each sheet that could not be read (the others are returned).
 
     Returns
     -------
@@ -123,22 +170,36 @@ def read(path: Path) -> list[RawSheet]:
         fmt = sniff(path)
     except OSError as exc:
         raise ReadError(f"không mở được tệp ({exc.strerror or exc})") from None
-    readers = {"xlsx": _read_zip_workbook, "xlsb": _read_zip_workbook, "ods": _read_zip_workbook, "xls": _read_xls,
-               "html": _read_html, "text": _read_text}
+    readers = {"xlsx": _read_zip_workbook, "xlsx-part": _read_zip_workbook, "xlsb": _read_zip_workbook,
+               "ods": _read_zip_workbook, "xls": _read_xls, "html": _read_html, "text": _read_text,
+               "xml2003": _read_xml2003, "fods": _read_fods}
     if fmt in readers:
+        skipped: list[str] = []
         try:
-            sheets = readers[fmt](path, fmt)
-        except ReadError:
+            sheets = readers[fmt](path, fmt, skipped)
+        except ReadError as exc:
+            if exc.detail:
+                log.info("%s: %s", printable(path), exc.detail)
             raise
-        except (zipfile.BadZipFile, zlib.error, EOFError):
-            raise ReadError("tệp bảng tính bị hỏng hoặc không trọn vẹn (có thể bị cắt ngang khi tải về)") from None
+        except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+            log.info("%s: %s", printable(path), exc)
+            raise ReadError("tệp bảng tính bị hỏng hoặc không trọn vẹn (có thể bị cắt ngang khi tải về)",
+                            str(exc)) from None
         except MemoryError:
             raise ReadError("tệp quá lớn để đọc trong bộ nhớ") from None
         except Exception as exc:  # noqa: BLE001 - any parser failure becomes a plain sentence
-            raise ReadError(_engine_error(exc)) from None
-        if not any(any(_filled(c) for c in row) for s in sheets for row in s.rows[:5000]):
+            log.info("%s: %s: %s", printable(path), type(exc).__name__, exc)
+            raise ReadError(_engine_error(exc), f"{type(exc).__name__}: {exc}") from None
+        sheets = [_without_leading_blanks(sheet) for sheet in sheets]
+        if not any(sheet.rows for sheet in sheets):
+            if skipped:
+                raise ReadError("không đọc được trang tính nào của tệp: " + "; ".join(skipped))
             raise ReadError("bảng tính không có dữ liệu (mọi trang tính đều trống)")
+        if warnings is not None:
+            warnings.extend(skipped)
         return sheets
+    if fmt == "biff-old":
+        raise ReadError(_OLD_EXCEL)
     if fmt == "encrypted":
         raise ReadError(_PROTECTED)
     if fmt == "empty":
@@ -153,6 +214,16 @@ def read(path: Path) -> list[RawSheet]:
 # --- zip workbooks (xlsx, xlsm, ods) ---
 
 
+_MAIN_TYPES = {
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml": "xlsx",
+    "application/vnd.ms-excel.sheet.macroEnabled.main+xml": "xlsx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.template.main+xml": "xlsx",
+    "application/vnd.ms-excel.template.macroEnabled.main+xml": "xlsx",
+    "application/vnd.ms-excel.sheet.binary.macroEnabled.main": "xlsb",
+}
+_OFFICE_DOCUMENT = "/officeDocument"
+
+
 def _sniff_zip(path: Path) -> str:
     try:
         with zipfile.ZipFile(path) as zf:
@@ -163,9 +234,48 @@ def _sniff_zip(path: Path) -> str:
                 return "xlsb"
             if "mimetype" in names and b"opendocument.spreadsheet" in zf.read("mimetype")[:100]:
                 return "ods"
+            part = _workbook_part(zf, names)
+            if part is not None:
+                return "xlsx-part" if part[1] == "xlsx" else part[1]
     except zipfile.BadZipFile:
         raise ReadError("tệp bảng tính bị hỏng hoặc không trọn vẹn (cấu trúc zip không đọc được)") from None
     return "zip"
+
+
+def _workbook_part(zf: zipfile.ZipFile, names: set[str]) -> tuple[str, str] | None:
+    """The main part of an OOXML package named anywhere (``_rels/.rels``, then ``[Content_Types].xml``).
+
+    Returns ``(part name, "xlsx" | "xlsb")`` or None when the package holds no workbook.
+    """
+    from defusedxml import ElementTree
+
+    def small(name: str) -> Any:
+        info = zf.getinfo(name)
+        if info.file_size > 4 * 1024**2:
+            return None
+        data = zf.read(info)
+        if b"<!ENTITY" in data or b"<!DOCTYPE" in data:
+            return None
+        try:
+            return ElementTree.fromstring(data)
+        except Exception:  # noqa: BLE001 - a broken manifest: not a workbook we can find
+            return None
+
+    types: dict[str, str] = {}
+    if "[Content_Types].xml" in names and (root := small("[Content_Types].xml")) is not None:
+        for node in root:
+            if node.tag.endswith("Override") and node.get("ContentType") in _MAIN_TYPES:
+                types[(node.get("PartName") or "").lstrip("/")] = _MAIN_TYPES[node.get("ContentType")]
+    if "_rels/.rels" in names and (root := small("_rels/.rels")) is not None:
+        for node in root:
+            if (node.get("Type") or "").endswith(_OFFICE_DOCUMENT):
+                target = (node.get("Target") or "").lstrip("/")
+                if target in names and (target in types or not types):
+                    return target, types.get(target, "xlsb" if target.endswith(".bin") else "xlsx")
+    for part, kind in types.items():
+        if part in names:
+            return part, kind
+    return None
 
 
 def _check_zip(path: Path) -> bytes:
@@ -241,27 +351,42 @@ def _bomb_message(size: int) -> str:
 _LEGACY_FONT_RE = re.compile(rb'<(?:\w+:)?name\s+val="(\.vn[^"]*|vni[^"]*)"', re.IGNORECASE)
 
 
-def _read_zip_workbook(path: Path, fmt: str) -> list[RawSheet]:
+def _read_zip_workbook(path: Path, fmt: str, skipped: list[str]) -> list[RawSheet]:
     styles = _check_zip(path)
+    if fmt == "xlsx-part":  # a valid package whose workbook is not at xl/workbook.xml: openpyxl finds it
+        return _read_xlsx_with_fonts(path, skipped, fonts=False)
     if fmt == "xlsx" and _LEGACY_FONT_RE.search(styles):
-        return _read_xlsx_with_fonts(path)
-    return _read_calamine(path, fmt)
+        return _read_xlsx_with_fonts(path, skipped)
+    return _read_calamine(path, fmt, skipped)
 
 
-def _read_calamine(path: Path, fmt: str) -> list[RawSheet]:
+def _read_calamine(path: Path, fmt: str, skipped: list[str]) -> list[RawSheet]:
     from python_calamine import CalamineWorkbook
 
     sheets = []
     workbook = _open_calamine(CalamineWorkbook, path, fmt)
     try:
         for name in workbook.sheet_names:
-            sheet = workbook.get_sheet_by_name(name)
-            rows = sheet.to_python(skip_empty_area=False)
-            merged = [tuple(r) for r in (getattr(sheet, "merged_cell_ranges", None) or [])]
+            try:
+                sheet = workbook.get_sheet_by_name(name)
+                rows = sheet.to_python(skip_empty_area=False)
+                merged = [tuple(r) for r in (getattr(sheet, "merged_cell_ranges", None) or [])]
+            except MemoryError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - one broken sheet (a chart sheet…) does not sink the others
+                log.info("%s#%s: %s: %s", printable(path.name), printable(name), type(exc).__name__, exc)
+                skipped.append(_sheet_skipped(name, exc))
+                continue
             sheets.append(RawSheet(path, name, rows, range(1, len(rows) + 1), fmt, merged))
     finally:
         workbook.close()
+    if skipped and not sheets:
+        raise ReadError("không đọc được trang tính nào của tệp: " + "; ".join(skipped))
     return sheets
+
+
+def _sheet_skipped(name: str, exc: Exception) -> str:
+    return f"trang tính «{printable(name)}» không đọc được ({_engine_reason(exc)}), đã bỏ qua; các trang khác vẫn được đọc"
 
 
 _SUFFIX = {"xlsx": (".xlsx", ".xlsm"), "xlsb": (".xlsb",), "xls": (".xls",), "ods": (".ods",)}
@@ -280,11 +405,11 @@ def _open_calamine(workbook_class: Any, path: Path, fmt: str) -> Any:
         return workbook_class.from_path(str(alias))
 
 
-def _read_xls(path: Path, fmt: str) -> list[RawSheet]:
+def _read_xls(path: Path, fmt: str, skipped: list[str]) -> list[RawSheet]:
     if _xls_has_filepass(path):
         raise ReadError(_PROTECTED)
     try:
-        return _read_calamine(path, fmt)
+        return _read_calamine(path, fmt, skipped)
     except Exception as exc:
         text = str(exc).lower()
         if "password" in text or "encrypt" in text or "filepass" in text:
@@ -292,25 +417,23 @@ def _read_xls(path: Path, fmt: str) -> list[RawSheet]:
         raise
 
 
-def _read_xlsx_with_fonts(path: Path) -> list[RawSheet]:
-    """Read a workbook whose styles use legacy fonts, converting each text by its cell's font."""
+def _read_xlsx_with_fonts(path: Path, skipped: list[str], fonts: bool = True) -> list[RawSheet]:
+    """Read a workbook with openpyxl: legacy fonts (each text converted by its cell's font) or a package
+    whose workbook part is not where calamine looks for it (``fonts=False``)."""
     import openpyxl  # openpyxl uses defusedxml when it is installed (a project dependency)
 
     workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     try:
         sheets = []
         for ws in workbook.worksheets:
-            rows: list[list[Any]] = []
-            for row in ws.iter_rows(min_row=1, min_col=1):
-                values: list[Any] = []
-                for cell in row:
-                    col = getattr(cell, "column", None)
-                    if col is None:  # an EmptyCell of read-only mode
-                        values.append("")
-                        continue
-                    values.extend([""] * (col - 1 - len(values)))
-                    values.append(_font_value(cell))
-                rows.append(values)
+            try:
+                rows = _openpyxl_rows(ws, fonts)
+            except MemoryError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - one broken sheet does not sink the others
+                log.info("%s#%s: %s: %s", printable(path.name), printable(ws.title), type(exc).__name__, exc)
+                skipped.append(_sheet_skipped(ws.title, exc))
+                continue
             merged = []
             if hasattr(ws, "merged_cells"):
                 merged = [((r.min_row - 1, r.min_col - 1), (r.max_row - 1, r.max_col - 1)) for r in ws.merged_cells.ranges]
@@ -320,11 +443,26 @@ def _read_xlsx_with_fonts(path: Path) -> list[RawSheet]:
         workbook.close()
 
 
-def _font_value(cell: Any) -> Any:
+def _openpyxl_rows(ws: Any, fonts: bool) -> list[list[Any]]:
+    rows: list[list[Any]] = []
+    for row in ws.iter_rows(min_row=1, min_col=1):
+        values: list[Any] = []
+        for cell in row:
+            col = getattr(cell, "column", None)
+            if col is None:  # an EmptyCell of read-only mode
+                values.append("")
+                continue
+            values.extend([""] * (col - 1 - len(values)))
+            values.append(_font_value(cell, fonts))
+        rows.append(values)
+    return rows
+
+
+def _font_value(cell: Any, fonts: bool = True) -> Any:
     value = cell.value
     if value is None:
         return ""
-    if isinstance(value, str):
+    if isinstance(value, str) and fonts:
         font = getattr(cell, "font", None)
         encoding = encoding_of_font(getattr(font, "name", None))
         return convert_legacy(value, encoding) if encoding else value
@@ -433,7 +571,7 @@ def decode_text(data: bytes) -> str:
     return unicodedata.normalize("NFC", text)
 
 
-def _read_text(path: Path, fmt: str) -> list[RawSheet]:
+def _read_text(path: Path, fmt: str, skipped: list[str]) -> list[RawSheet]:
     if path.stat().st_size > MAX_TEXT_BYTES:
         raise ReadError(f"tệp văn bản quá lớn (trên {MAX_TEXT_BYTES // 1024**2} MB)")
     try:
@@ -445,7 +583,7 @@ def _read_text(path: Path, fmt: str) -> list[RawSheet]:
     try:
         rows = [row for row in reader]
     except csv.Error as exc:
-        raise ReadError(f"tệp CSV sai cấu trúc ({exc})") from None
+        raise ReadError("tệp CSV sai cấu trúc (một ô có dấu ngoặc kép không đóng hoặc dòng quá dài)", str(exc)) from None
     return [RawSheet(path, None, rows, range(1, len(rows) + 1), "csv")]
 
 
@@ -471,6 +609,210 @@ def sniff_delimiter(text: str) -> str:
         if score > best_score:
             best, best_score = delimiter, score
     return best
+
+
+# --- XML spreadsheets: Excel's XML Spreadsheet 2003 and flat OpenDocument (.fods) ---
+
+_SS = "urn:schemas-microsoft-com:office:spreadsheet"
+_OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+_TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+#: Ceilings on what repeated rows and cells of an XML spreadsheet may expand to.
+MAX_XML_ROWS, MAX_XML_COLUMNS = 1_048_576, 16_384
+
+
+def _sniff_xml(head: bytes) -> str | None:
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if not text.startswith(b"<"):
+        return None
+    if _SS.encode() in head and (b"<Workbook" in head or b":Workbook" in head):
+        return "xml2003"
+    if _OFFICE.encode() in head and b"opendocument.spreadsheet" in head:
+        return "fods"
+    return None
+
+
+def _xml_events(path: Path, tags: tuple[str, ...]) -> Any:
+    """``(event, element)`` of ``tags`` from a size-checked XML file parsed by defusedxml (entities refused)."""
+    from defusedxml import DefusedXmlException
+    from defusedxml.ElementTree import iterparse
+
+    if path.stat().st_size > MAX_TEXT_BYTES:
+        raise ReadError(f"tệp XML quá lớn (trên {MAX_TEXT_BYTES // 1024**2} MB)")
+    try:
+        for event, element in iterparse(str(path), events=("start", "end")):
+            if element.tag in tags:
+                yield event, element
+    except DefusedXmlException:
+        raise ReadError("tệp chứa khai báo thực thể XML (dấu hiệu tệp độc hại 'bom XML'), không được đọc") from None
+    except SyntaxError as exc:  # ElementTree.ParseError
+        raise ReadError("tệp XML bị hỏng hoặc không trọn vẹn (có thể bị cắt ngang khi tải về)", str(exc)) from None
+
+
+class _Grid:
+    """Rows being built from XML cells: blank runs are kept pending, so that a repeated blank tail costs nothing."""
+
+    def __init__(self) -> None:
+        self.rows: list[list[Any]] = []
+        self.merged: list[tuple[tuple[int, int], tuple[int, int]]] = []
+        self.row: list[Any] = []
+        self.blank_rows = 0
+        self.blank_cells = 0
+
+    def cell(self, value: Any, repeat: int = 1, across: int = 0, down: int = 0) -> None:
+        if not _filled(value):
+            self.blank_cells += repeat
+            return
+        if len(self.row) + self.blank_cells + repeat > MAX_XML_COLUMNS:
+            raise ReadError(f"bảng tính XML có hơn {MAX_XML_COLUMNS:,} cột, không phải một bảng dữ liệu")
+        self.row.extend([""] * self.blank_cells)
+        self.blank_cells = 0
+        if across or down:
+            r, c = len(self.rows) + self.blank_rows, len(self.row)
+            self.merged.append(((r, c), (r + down, c + across)))
+        self.row.extend([value] * repeat)
+
+    def skip_to(self, column: int) -> None:  # a cell placed at a 0-based column index
+        self.blank_cells = max(column - len(self.row), self.blank_cells)
+
+    def end_row(self, repeat: int = 1) -> None:
+        self.blank_cells = 0
+        if not self.row:
+            self.blank_rows += repeat
+            return
+        if len(self.rows) + self.blank_rows + repeat > MAX_XML_ROWS:
+            raise ReadError(f"bảng tính XML có hơn {MAX_XML_ROWS:,} dòng")
+        self.rows.extend([] for _ in range(self.blank_rows))
+        self.blank_rows = 0
+        self.rows.extend(list(self.row) for _ in range(repeat))
+        self.row = []
+
+
+def _read_xml2003(path: Path, fmt: str, skipped: list[str]) -> list[RawSheet]:
+    """Excel's XML Spreadsheet 2003: ``Worksheet/Table/Row/Cell/Data`` with ``ss:Index`` and merges."""
+    ns = f"{{{_SS}}}"
+    tags = (f"{ns}Worksheet", f"{ns}Row", f"{ns}Cell")
+    sheets: list[RawSheet] = []
+    grid, name = _Grid(), None
+    for event, element in _xml_events(path, tags):
+        tag = element.tag[len(ns):]
+        if tag == "Worksheet" and event == "start":
+            grid, name = _Grid(), element.get(f"{ns}Name") or f"Sheet{len(sheets) + 1}"
+        elif tag == "Row" and event == "start":
+            if index := _int(element.get(f"{ns}Index")):
+                grid.blank_rows = max(index - 1 - len(grid.rows), grid.blank_rows)
+        elif tag == "Cell" and event == "end":
+            if index := _int(element.get(f"{ns}Index")):
+                grid.skip_to(index - 1)
+            data = element.find(f"{ns}Data")
+            across, down = _int(element.get(f"{ns}MergeAcross")), _int(element.get(f"{ns}MergeDown"))
+            grid.cell(_ss_value(data, ns) if data is not None else "", 1, across, down)
+            grid.blank_cells += across
+        elif tag == "Row" and event == "end":
+            grid.end_row()
+            element.clear()
+        elif tag == "Worksheet" and event == "end":
+            sheets.append(RawSheet(path, name, grid.rows, range(1, len(grid.rows) + 1), fmt, grid.merged))
+            element.clear()
+    return sheets
+
+
+def _ss_value(data: Any, ns: str) -> Any:
+    text = "".join(data.itertext())
+    kind = data.get(f"{ns}Type")
+    if kind == "Number":
+        try:
+            number = float(text)
+        except ValueError:
+            return text
+        return int(number) if number.is_integer() and abs(number) < 2**53 and "." not in text else number
+    if kind == "DateTime":
+        import datetime as dt
+
+        try:
+            return dt.datetime.fromisoformat(text.strip()[:19])
+        except ValueError:
+            return text
+    if kind == "Boolean":
+        return text.strip() == "1"
+    if kind == "Error":
+        return ""
+    return text
+
+
+def _read_fods(path: Path, fmt: str, skipped: list[str]) -> list[RawSheet]:
+    """A flat OpenDocument spreadsheet: ``table:table/table-row/table-cell`` with repeats and spans."""
+    t = f"{{{_TABLE}}}"
+    cell_tags = (f"{t}table-cell", f"{t}covered-table-cell")
+    tags = (f"{t}table", f"{t}table-row", *cell_tags)
+    sheets: list[RawSheet] = []
+    grid, name, depth = _Grid(), None, 0
+    for event, element in _xml_events(path, tags):
+        if element.tag == f"{t}table":
+            if event == "start":
+                depth += 1
+                if depth == 1:
+                    grid, name = _Grid(), element.get(f"{t}name") or f"Sheet{len(sheets) + 1}"
+            else:
+                depth -= 1
+                if depth == 0:
+                    sheets.append(RawSheet(path, name, grid.rows, range(1, len(grid.rows) + 1), "ods", grid.merged))
+                    element.clear()
+        elif depth != 1 or event != "end":
+            continue
+        elif element.tag in cell_tags:
+            repeat = min(_int(element.get(f"{t}number-columns-repeated")) or 1, MAX_XML_COLUMNS)
+            across = max((_int(element.get(f"{t}number-columns-spanned")) or 1) - 1, 0)
+            down = max((_int(element.get(f"{t}number-rows-spanned")) or 1) - 1, 0)
+            grid.cell(_ods_value(element) if element.tag == f"{t}table-cell" else "", repeat, across, down)
+        elif element.tag == f"{t}table-row":
+            grid.end_row(min(_int(element.get(f"{t}number-rows-repeated")) or 1, MAX_XML_ROWS))
+            element.clear()
+    return sheets
+
+
+def _ods_value(cell: Any) -> Any:
+    import datetime as dt
+
+    o = f"{{{_OFFICE}}}"
+    kind = cell.get(f"{o}value-type")
+    if kind in ("float", "percentage", "currency"):
+        try:
+            number = float(cell.get(f"{o}value") or "")
+        except ValueError:
+            return ""
+        return int(number) if number.is_integer() and abs(number) < 2**53 else number
+    if kind == "date":
+        try:
+            return dt.datetime.fromisoformat((cell.get(f"{o}date-value") or "")[:19])
+        except ValueError:
+            pass
+    if kind == "boolean":
+        return (cell.get(f"{o}boolean-value") or "").lower() == "true"
+    paragraphs = ["".join(_ods_text(p)) for p in cell.iter(f"{{{_TEXT}}}p")]
+    return "\n".join(paragraphs)
+
+
+def _ods_text(node: Any) -> Any:
+    """The text of an ODF paragraph, with ``text:s`` (spaces), ``text:tab`` and ``text:line-break``."""
+    x = f"{{{_TEXT}}}"
+    if node.text:
+        yield node.text
+    for child in node:
+        if child.tag == f"{x}s":
+            yield " " * (_int(child.get(f"{x}c")) or 1)
+        elif child.tag == f"{x}tab":
+            yield "\t"
+        elif child.tag == f"{x}line-break":
+            yield "\n"
+        else:
+            yield from _ods_text(child)
+        if child.tail:
+            yield child.tail
+
+
+def _int(value: str | None) -> int:
+    return int(value) if value and value.strip().isdigit() else 0
 
 
 # --- HTML tables ---
@@ -574,7 +916,7 @@ def _span(value: str | None) -> int:
 _CHARSET_RE = re.compile(rb"""charset\s*=\s*["']?([\w-]+)""", re.IGNORECASE)
 
 
-def _read_html(path: Path, fmt: str) -> list[RawSheet]:
+def _read_html(path: Path, fmt: str, skipped: list[str]) -> list[RawSheet]:
     if path.stat().st_size > MAX_TEXT_BYTES:
         raise ReadError(f"tệp HTML quá lớn (trên {MAX_TEXT_BYTES // 1024**2} MB)")
     data = path.read_bytes()
@@ -605,8 +947,57 @@ def _filled(value: Any) -> bool:
     return value is not None and value != ""
 
 
+_ENGINE_REASONS = (  # what the reader says (lower case) -> what the analyst reads
+    (("password", "encrypt"), None),
+    (("cfb", "compound", "sector", "fat ", "difat", "ole"), "cấu trúc tệp Excel 97–2003 (.xls) bị hỏng"),
+    (("cell limit", "too many cells", "exceeds", "dimension"), "bảng tính vượt giới hạn số ô mà Excel cho phép"),
+    (("xml", "syntax", "tag", "attribute", "utf"), "nội dung XML bên trong tệp bị hỏng"),
+    (("zip", "crc", "deflate", "archive", "eof", "end of"), "tệp bị cắt ngang hoặc bị hỏng khi tải về"),
+    (("not found", "missing", "relationship", "no such"), "thiếu một phần bắt buộc của tệp Excel"),
+    (("biff", "record", "unsupported", "unknown", "invalid"), "định dạng tệp Excel không hợp lệ hoặc không được hỗ trợ"),
+)
+
+
+def _engine_reason(exc: Exception) -> str:
+    """A short Vietnamese account of a reader's failure (its English stays in the log)."""
+    text = f"{type(exc).__name__} {exc}".lower()
+    for words, reason in _ENGINE_REASONS:
+        if any(w in text for w in words):
+            return reason or "tệp được bảo vệ bằng mật khẩu"
+    return "bộ đọc không giải mã được nội dung"
+
+
 def _engine_error(exc: Exception) -> str:
-    text = str(exc).lower()
+    text = f"{type(exc).__name__} {exc}".lower()
     if "password" in text or "encrypt" in text:
         return _PROTECTED
-    return "tệp bảng tính bị hỏng hoặc không đọc được (bộ đọc báo: " + (str(exc).splitlines() or ["lỗi"])[0][:120] + ")"
+    return f"tệp bảng tính bị hỏng hoặc không đọc được ({_engine_reason(exc)}); hãy mở bằng Excel rồi lưu lại thành .xlsx"
+
+
+def _without_leading_blanks(sheet: RawSheet) -> RawSheet:
+    """Drop the blank rows above a sheet's first filled row (row numbers and merged ranges follow)."""
+    rows = sheet.rows
+    first = next((i for i, row in enumerate(rows) if any(_filled(c) for c in row)), len(rows))
+    if first == 0:
+        return sheet
+    sheet.rows = rows[first:]
+    sheet.row_numbers = sheet.row_numbers[first:]
+    sheet.merged = [((max(r0 - first, 0), c0), (r1 - first, c1)) for (r0, c0), (r1, c1) in sheet.merged if r1 >= first]
+    return sheet
+
+
+# --- old binary Excel (BIFF2-4) ---
+
+#: BOF record of BIFF2, BIFF3, BIFF4 and of a bare BIFF5/8 stream (no OLE2 container), by record type -> lengths.
+_OLD_BOF = {0x0009: (4, 6), 0x0209: (6,), 0x0409: (6,), 0x0809: (8, 16)}
+
+
+def _is_old_biff(head: bytes) -> bool:
+    """True for an Excel 2.x–4.x file, or a bare BIFF5/8 stream without its OLE2 container: a BOF record first."""
+    if len(head) < 8:
+        return False
+    rtype, length = struct.unpack_from("<HH", head)
+    if length not in _OLD_BOF.get(rtype, ()):
+        return False
+    return struct.unpack_from("<H", head, 6)[0] in (0x0005, 0x0010, 0x0020, 0x0040, 0x0100)  # book, sheet, chart…
+
