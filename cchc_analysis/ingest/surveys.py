@@ -161,14 +161,14 @@ def _typed_evaluations(table: SheetTable) -> tuple[pd.DataFrame, pd.DataFrame, i
     faults.add(overall.isna() & ~unknown, "overall", "Thiếu câu trả lời đánh giá chung: không phải một câu trả "
                "lời, không tính vào tỷ lệ hài lòng (cũng không tính là không hài lòng).")
     faults.add(unknown, "overall", "Câu trả lời đánh giá chung không nhận ra: cần RẤT HÀI LÒNG, HÀI LÒNG, KHÔNG "
-               "HÀI LÒNG hoặc mã 2/1/0.")
+               "HÀI LÒNG hoặc mã 2/1/0 (vocab.yaml: satisfaction).")
     faults.add(dates.values.isna() & dates.problems.isna(), "evaluated_at", "Thiếu ngày đánh giá.")
     _date_faults(faults, dates, _column(data, "evaluated_at"), "evaluated_at", "ngày đánh giá")
     for i, name in enumerate(CRITERIA, start=1):
         mapped, unknown = map_vocab(_column(data, name), "satisfaction")
         out[name] = mapped.map(SCORES, na_action="ignore").astype("Int64")
         faults.add(unknown, name, f"Tiêu chí {i} có giá trị ngoài thang 2/1/0 (hoặc Rất hài lòng / Hài lòng / "
-                   "Không hài lòng).")
+                   "Không hài lòng) (vocab.yaml: satisfaction).")
     return out[~faults.failed], faults.records(table), len(data)
 
 
@@ -221,7 +221,7 @@ def _typed_survey(table: SheetTable) -> tuple[pd.DataFrame, pd.DataFrame, dict[s
         mapped, unknown = map_vocab(data[name], "likert")
         scores[name] = pd.to_numeric(mapped, errors="coerce").astype("Int64")
         faults.add(unknown, name, "Câu trả lời không thuộc thang 5 mức (Rất hài lòng … Rất không hài lòng, hoặc 1–5) "
-                   f"ở câu «{_question_text(table.header.labels[questions[name]])}».")
+                   f"ở câu «{_question_text(table.header.labels[questions[name]])}» (vocab.yaml: likert).")
     dates = parse_dates(_column(data, "submitted_at"))
     faults.add(dates.values.isna() & dates.problems.isna(), "submitted_at", "Thiếu thời gian gửi phiếu (Dấu thời gian).")
     _date_faults(faults, dates, _column(data, "submitted_at"), "submitted_at", "thời gian gửi phiếu")
