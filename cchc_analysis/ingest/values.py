@@ -1,8 +1,8 @@
 """Typed values from raw cells, whole columns at a time, each with an explicit rule.
 
 - Dates: real date cells, Excel serial numbers, and text in ``dd/mm/yyyy`` (``/``, ``-`` or ``.``; with
-  ``HH:MM`` or ``HH:MM:SS``) or ISO ``yyyy-mm-dd[ HH:MM[:SS]]`` (with an offset: converted to
-  Vietnam time). Text is only ever read day first: ``02/03/2024`` is 2 March, never 3 February.
+  ``HH:MM`` or ``HH:MM:SS``), ISO ``yyyy-mm-dd[THH:MM[:SS]]`` (with an offset or ``Z``: converted to
+  naive Vietnam time) or the portal's compact ``yyyyMMddHHmmss`` / ``yyyyMMdd`` (text or number). Text is only ever read day first: ``02/03/2024`` is 2 March, never 3 February.
   A text that has the shape of a date but is no date (``31/02/2024``) is *impossible*; any other
   text is *unreadable*. Both are reported, never guessed.
 - Labels and codes (channel, status, service level…) through ``registry/vocab.yaml``: codes are
@@ -78,7 +78,12 @@ def parse_dates(values: pd.Series) -> ParsedDates:
         out[where] = pd.to_datetime([_as_datetime(v) for v in cells[where]]).to_numpy(dtype=DATETIME_DTYPE)
     where = np.flatnonzero(kinds == "number")
     if len(where):
-        _put_serials(cells[where].astype("float64"), where, out, problems)
+        numbers = cells[where].astype("float64")
+        compact = (numbers >= 1e7) & (numbers == np.floor(numbers))  # 20240305 or 20240305081500 as a number
+        if compact.any():
+            texts = np.array([str(int(v)) for v in numbers[compact]], dtype=object)
+            _parse_compact(pd.Series(texts, index=where[compact]), out, problems)
+        _put_serials(numbers[~compact], where[~compact], out, problems)
     where = np.flatnonzero(kinds == "text")
     if len(where):
         _parse_texts(cells[where], where, out, problems)
@@ -148,6 +153,10 @@ def _parse_texts(cells: np.ndarray, where: np.ndarray, out: np.ndarray, problems
     iso = remaining.str.match(_ISO_SHAPE).to_numpy()
     if iso.any():
         _parse_iso(remaining[iso], out)
+    compact = remaining.str.fullmatch(_COMPACT_SHAPE).to_numpy()
+    if compact.any():
+        _parse_compact(remaining[compact], out, problems)
+        remaining = remaining[~compact]
     serial = remaining.str.match(_SERIAL_TEXT).to_numpy()
     if serial.any():
         chosen = remaining[serial]
@@ -210,6 +219,23 @@ def _parse_exact_fast(texts: object, where: np.ndarray, out: np.ndarray) -> tupl
             local, targets = local[keep], targets[keep]
             current = pc.filter(current, pa.array(keep))
     return local, targets
+
+
+_COMPACT_SHAPE = re.compile(r"(?:19|20|21)\d{6}(?:\d{6})?")
+
+
+def _parse_compact(texts: pd.Series, out: np.ndarray, problems: np.ndarray) -> None:
+    """``yyyyMMddHHmmss`` (the national portal's sync payload) and ``yyyyMMdd``; others unreadable."""
+    for width, fmt in ((14, "%Y%m%d%H%M%S"), (8, "%Y%m%d")):
+        chosen = texts[texts.str.len() == width]
+        if chosen.empty:
+            continue
+        parsed = pd.to_datetime(chosen, format=fmt, errors="coerce")
+        good = parsed.notna().to_numpy()
+        out[chosen.index[good]] = parsed[good].to_numpy(dtype=DATETIME_DTYPE)
+        problems[chosen.index[~good]] = "impossible"
+    other = ~texts.str.len().isin([8, 14]).to_numpy()
+    problems[texts.index[other]] = "unreadable"
 
 
 def _parse_iso(texts: pd.Series, out: np.ndarray) -> None:
