@@ -230,7 +230,20 @@ def _check_sums(table: SheetTable, counts: pd.DataFrame, sections: pd.DataFrame,
     return records
 
 
+def _letter_sections(table: SheetTable) -> None:
+    """Rows numbered by a letter (``A``, ``B``: groups such as ``Cấp tỉnh``) are section rows, not data."""
+    data = table.data
+    if "tt" not in data.columns or data.empty:
+        return
+    letters = as_text(data["tt"]).str.strip().str.fullmatch(r"[A-Z]\.?").fillna(False).astype(bool)
+    if letters.any():
+        moved = data[letters].assign(role="section")
+        table.layout = pd.concat([table.layout, moved], ignore_index=True).sort_values("row", ignore_index=True)
+        table.data = data[~letters]
+
+
 def _clean_table(table: SheetTable) -> tuple[pd.DataFrame, list[QuarantineRecord], int]:
+    _letter_sections(table)
     data = table.data
     counts, bad_column, raw = _counts(data)
     group = as_text(data["group"]) if "group" in data.columns else pd.Series(pd.NA, index=data.index, dtype="string")
