@@ -439,12 +439,13 @@ def test_phones_and_id_cells_in_any_form_give_one_applicant_key(exports, tmp_pat
 
 def test_reconciliation_counts_kept_rows_that_are_in_the_written_tables(exports, tmp_path):
     rows = [dossier_row(i) for i in range(1, 6)]
-    rows += [dossier_row(6, channel="Qua Zalo"), dossier_row(7, dossier_id="000.00.23.H32-240102-0001")]
-    second = [dossier_row(8), dossier_row(9, dossier_id="000.00.23.H32-240102-0002")]
+    rows += [dossier_row(6, channel="Qua Zalo"), dossier_row(7, dossier_id="000.00.23.H32-240102-0001"),
+             dossier_row(8, dossier_id="000.00.23.H32-240102-0003")]
+    second = [dossier_row(9), dossier_row(10, dossier_id="000.00.23.H32-240102-0002")]
     paths = [exports.xlsx("a.xlsx", {"S": dossier_sheet(rows)}), exports.csv("b.csv", [DOSSIER_HEADER, *second])]
     _, tables, _, recon = _run(paths, tmp_path)
     written = tables["dossiers"]["source"].str.extract(r"^([^#:]+)")[0].value_counts()
-    # a.xlsx: 7 read, 1 quarantined (channel), 1 duplicate (row 13 repeats H-0001) -> 5 kept;
+    # a.xlsx: 8 read, 1 quarantined (channel), 2 duplicates (rows 13, 14 repeat H-0001, H-0003) -> 5 kept;
     # b.csv: 2 read, 1 duplicate of a.xlsx's H-0002 -> 1 kept.
     by_file = recon.set_index("file")
     assert by_file.loc["a.xlsx", "rows_kept"] == written["a.xlsx"] == 5
