@@ -67,7 +67,7 @@ def _aspect_phrases() -> tuple[dict[str, str], tuple[tuple[str, str], ...]]:
 
 
 #: What may stand before an aspect heading: a part word and a number (``I.``, ``Phần 2``, ``Nhóm III``).
-_ENUMERATOR_RE = re.compile(r"^(?:phan|nhom|yeuto|linhvuc|muc)?(?:[ivx]{1,4}|\d{1,2})?")
+_ENUMERATOR_RE = re.compile(r"^(?:phan|nhom|yeuto|linhvuc|muc)?(?:[ivx]{1,4}|\d{1,2}|[a-e])?")
 
 
 def _guess_question(key: str) -> str | None:
