@@ -453,3 +453,43 @@ def test_reconciliation_counts_kept_rows_that_are_in_the_written_tables(exports,
     assert (by_file["rows_read"] == by_file["rows_kept"] + by_file["rows_quarantined"]
             + by_file["rows_duplicate"]).all()
     assert re.fullmatch(r"\d+", str(by_file.loc["a.xlsx", "rows_quarantined"]))
+
+
+def test_survey_headings_in_no_known_wording_are_placed_in_the_sipas_order(exports, tmp_path):
+    parts = [f"Phần {i}" for i in range(1, 6)]
+    rows = [["KẾT QUẢ KHẢO SÁT", *[""] * 12],
+            ["Dấu thời gian", parts[0], "", parts[1], "", parts[2], "", parts[3], "", parts[4], "", "Đánh giá chung",
+             "Góp ý"],
+            ["", *[f"Câu {i}" for i in range(1, 11)], "", ""],
+            ["05/03/2024 08:00", "4", "5", "3", "4", "5", "5", "4", "4", "2", "3", "4", "ok"]]
+    _, tables, quarantine, _ = _run([exports.csv("ks.csv", rows)], tmp_path)
+    r = tables["survey_responses"]
+    assert quarantine.empty
+    assert r.groupby("aspect")["score"].sum().to_dict() == {
+        "access": 9, "procedure": 7, "staff": 10, "result": 8, "feedback": 5, "overall": 4}
+
+
+def test_headings_that_contradict_the_sipas_order_are_read_by_their_words(exports, tmp_path):
+    headings = ["Công chức", "Tiếp cận dịch vụ", "Thủ tục hành chính", "Kết quả", "Phần 5"]
+    rows = [["Dấu thời gian", headings[0], "", headings[1], "", headings[2], "", headings[3], "", headings[4], ""],
+            ["", *[f"Câu {i}" for i in range(1, 11)]],
+            ["05/03/2024 08:00", "5", "5", "1", "1", "2", "2", "3", "3", "4", "4"]]
+    _, tables, _, _ = _run([exports.csv("ks.csv", rows)], tmp_path)
+    sums = tables["survey_responses"].groupby("aspect")["score"].sum().to_dict()
+    assert sums == {"staff": 10, "access": 2, "procedure": 4, "result": 6}  # "Phần 5" is not guessed
+
+
+@pytest.mark.parametrize("wording", [("Trong đó", "Từ kỳ trước"), ("Trong kỳ", "Kỳ trước"),
+                                     ("Số mới tiếp nhận", "Số kỳ trước chuyển qua")])
+def test_form_06a_reception_wordings_without_a_numbering_row(wording):
+    within, before = wording
+    rows = [["TT", "Lĩnh vực", "Tiếp nhận", "", "", "", "Đã giải quyết", "", "", "", "Đang giải quyết", "", ""],
+            ["", "", "Tổng số", within, "", before, "Tổng số", "Trước hạn", "Đúng hạn", "Quá hạn", "Tổng số",
+             "Trong hạn", "Quá hạn"],
+            ["", "", "", "Trực tuyến", "Trực tiếp, dịch vụ bưu chính", "", "", "", "", "", "", "", ""],
+            [1, "Điện", 3, 1, 1, 1, 2, 1, 1, 0, 1, 1, 0]]
+    from cchc_analysis.ingest.report06a import locate
+
+    raw = RawSheet(Path("f.csv"), None, rows, range(1, 5))
+    columns = locate(raw, synonyms("report06a")).columns
+    assert columns[3] == "received_online" and columns[4] == "received_offline" and columns[5] == "carried_over"

@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from cchc_analysis.ingest.base import CleanContext, Header, Kind, KindResult, RawSheet, SheetTable
-from cchc_analysis.ingest.detect import _label_options, find_header
+from cchc_analysis.ingest.detect import MAX_SCAN_ROWS, _label_options, _merged_parents, find_header
 from cchc_analysis.ingest.kit import Faults, PatternSynonyms, date_reason, free_text, sources
 from cchc_analysis.ingest.text import fold, fold_key
 from cchc_analysis.ingest.values import ParsedDates, as_text, map_vocab, parse_dates
@@ -104,7 +104,9 @@ def locate_survey(raw: RawSheet, synonyms: Mapping[str, str]) -> Header | None:
 
     Question columns get the canonical name ``aspect|folded header`` (unique per question).
     """
-    header = find_header(raw, PatternSynonyms(synonyms, _guess_question))
+    by_order = _questions_in_sipas_order(raw)
+    guess = (lambda key: by_order.get(key) or _guess_question(key)) if by_order else _guess_question
+    header = find_header(raw, PatternSynonyms(synonyms, guess))
     if header is None:
         return None
     options = _label_options(raw, header.rows[0], len(header.rows))
@@ -127,6 +129,47 @@ def locate_survey(raw: RawSheet, synonyms: Mapping[str, str]) -> Header | None:
         else:
             header.columns[col] = f"{aspect}|{fold_key(label)}"
     return header
+
+
+#: The aspects of a SIPAS questionnaire, in the order its parts come (then, if any, the overall part).
+SIPAS_ORDER = ("access", "procedure", "staff", "result", "feedback", "overall")
+
+
+def _questions_in_sipas_order(raw: RawSheet) -> dict[str, str]:
+    """Questions under aspect headings worded in no known way, placed by the order of the headings.
+
+    A two-row header whose upper row groups the questions below it into five (or six) runs of
+    columns is a SIPAS questionnaire: the runs are, in order, access, procedure, staff, result,
+    feedback (and overall). Used only when no heading contradicts that order. Returns folded header
+    key → ``aspect|key`` for the question columns (empty when the sheet has no such header).
+    """
+    for top in range(min(len(raw.rows) - 1, MAX_SCAN_ROWS)):
+        upper, lower = raw.rows[top], raw.rows[top + 1]
+        if sum(v not in ("", None) for v in lower) < 5 or sum(v not in ("", None) for v in upper) < 5:
+            continue
+        width = max(len(upper), len(lower))
+        grid = _merged_parents(raw, top, 2, width)
+        runs: list[tuple[str, list[int]]] = []
+        for col in range(width):
+            heading, question = grid[0][col], grid[1][col]
+            if not heading or not question or heading == question:
+                continue
+            if runs and runs[-1][0] == heading and runs[-1][1][-1] == col - 1:
+                runs[-1][1].append(col)
+            else:
+                runs.append((heading, [col]))
+        if len(runs) not in (5, 6) or len({h for h, _ in runs}) != len(runs):
+            continue
+        known = [_guess_question(fold_key(h) + "x") for h, _ in runs]
+        if any(k and k.split("|")[0] != aspect for k, aspect in zip(known, SIPAS_ORDER, strict=False)):
+            continue
+        out = {}
+        for (heading, cols), aspect in zip(runs, SIPAS_ORDER, strict=False):
+            for col in cols:
+                key = fold_key(f"{heading} {grid[1][col]}")
+                out[key] = f"{aspect}|{key}"
+        return out
+    return {}
 
 
 _BARE_NUMBER_RE = re.compile(r"^(?:cau(?: hoi)?(?: so)?)? ?\d{1,2}$")
