@@ -493,3 +493,15 @@ def test_form_06a_reception_wordings_without_a_numbering_row(wording):
     raw = RawSheet(Path("f.csv"), None, rows, range(1, 5))
     columns = locate(raw, synonyms("report06a")).columns
     assert columns[3] == "received_online" and columns[4] == "received_offline" and columns[5] == "carried_over"
+
+
+@settings(max_examples=80, deadline=None)
+@given(number=st.integers(1, 9), prefix=st.sampled_from(["Tiêu chí ", "TieuChi", "TIEU_CHI_", "tieuChi", "Chỉ số ",
+                                                         "ChiSo", "CHI SO ", "TC", "Tiêu chí số ", "Điểm tiêu chí "]),
+       pad=st.booleans(), suffix=st.sampled_from(["", ": Thời gian giải quyết", " (điểm)"]))
+def test_hypothesis_numbered_criteria_in_every_spelling(number, prefix, pad, suffix):
+    header = ["MaHoSo", "NgayDanhGia", f"{prefix}{number:02d}{suffix}" if pad else f"{prefix}{number}{suffix}",
+              "DanhGiaChung"]
+    raw = RawSheet(Path("a.csv"), None, [header, ["x"] * 4], range(1, 3))
+    found = find_header(raw, synonyms("evaluations"))
+    assert found.columns == {0: "dossier_id", 1: "evaluated_at", 2: f"c{number}", 3: "overall"}, header
