@@ -119,6 +119,22 @@ def quarantine_by_reason(quarantine: pd.DataFrame) -> pd.DataFrame:
     return grouped.rename(columns={"reason": "Lý do", "rows": "Số dòng", "files": "Tệp"}).reset_index(drop=True)
 
 
+def vocabulary_gaps(quarantine: pd.DataFrame) -> pd.DataFrame:
+    """Unknown labels, one line each: the label, how many rows it kept out, the registry key to extend.
+
+    >>> q = pd.DataFrame({"file": ["a"] * 3, "value": ["Fax"] * 3,
+    ...     "reason": ["Hình thức nộp không nhận ra: nhãn chưa có trong danh mục (vocab.yaml: channel)."] * 3})
+    >>> vocabulary_gaps(q).values.tolist()
+    [['Fax', 3, 'vocab.yaml: channel']]
+    """
+    from cchc_analysis.quality import vocabulary_gaps as gaps_of
+
+    gaps = gaps_of(quarantine)
+    out = pd.DataFrame({"Nhãn": gaps["label"], "Số dòng": gaps["rows"].astype("int64"),
+                        "Cần bổ sung vào": "vocab.yaml: " + gaps["key"].astype(str)})
+    return out.reset_index(drop=True)
+
+
 def _bounds(frame: pd.DataFrame, column: str | tuple[str, str]) -> tuple[str, str]:
     from cchc_analysis.formatting import MISSING, date_label
 
@@ -173,6 +189,13 @@ def problems(reconciliation: pd.DataFrame, quarantine: pd.DataFrame, top: int = 
         if read and bad / read >= 0.05:
             where = rec["file"] if pd.isna(rec["sheet"]) else f"{rec['file']} ({rec['sheet']})"
             out.append(f"{where}: {bad}/{read} dòng bị cách ly ({percent(bad / read, 1)}).")
+    from cchc_analysis.quality import gap_lines
+    from cchc_analysis.quality import vocabulary_gaps as gaps_of
+
+    gaps = gaps_of(quarantine)
+    out.extend(f"Nhãn chưa có trong danh mục: {line}" for line in gap_lines(gaps.head(top)))
+    if not quarantine.empty and "reason" in quarantine.columns:
+        quarantine = quarantine[~quarantine["reason"].astype(str).str.contains("(vocab.yaml: ", regex=False)]
     for rec in quarantine_by_reason(quarantine).head(top).to_dict("records"):
         out.append(f"{rec['Số dòng']} dòng: {rec['Lý do']}")
     return out

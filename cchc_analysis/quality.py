@@ -126,6 +126,47 @@ def unbalanced(counts: Iterable[SheetCounts]) -> list[SheetCounts]:
     return [c for c in counts if not c.balanced]
 
 
+# --- vocabulary gaps ---
+
+_GAP_RE = r"\(vocab\.yaml: ([A-Za-z_]+)\)"
+
+
+def vocabulary_gaps(quarantine: pd.DataFrame) -> pd.DataFrame:
+    """Rows quarantined for an unknown label, one line per label: ``label``, ``rows``, ``key``.
+
+    An unknown label is a gap in ``registry/vocab.yaml``, not N bad rows: the reasons of such rows
+    name the key to extend (``(vocab.yaml: channel)``), and this groups them by value and key, most
+    rows first.
+
+    >>> q = pd.DataFrame({"value": ["Fax", "Fax", "x"], "reason": [
+    ...     "Hình thức nộp không nhận ra: nhãn chưa có trong danh mục (vocab.yaml: channel).",
+    ...     "Hình thức nộp không nhận ra: nhãn chưa có trong danh mục (vocab.yaml: channel).", "Thiếu mã hồ sơ."]})
+    >>> vocabulary_gaps(q).values.tolist()
+    [['Fax', 2, 'channel']]
+    """
+    columns = ["label", "rows", "key"]
+    if quarantine is None or quarantine.empty:
+        return pd.DataFrame(columns=columns)
+    key = quarantine["reason"].astype("string").str.extract(_GAP_RE, expand=False)
+    hit = key.notna()
+    if not hit.any():
+        return pd.DataFrame(columns=columns)
+    frame = pd.DataFrame({"label": quarantine.loc[hit, "value"].astype("string").fillna(""), "key": key[hit]})
+    gaps = frame.groupby(["label", "key"], sort=False).size().rename("rows").reset_index()
+    gaps = gaps.sort_values(["rows", "key", "label"], ascending=[False, True, True], kind="stable")
+    return gaps[columns].reset_index(drop=True)
+
+
+def gap_lines(gaps: pd.DataFrame) -> list[str]:
+    """One Vietnamese line per unknown label: ``«X»: 25 dòng (vocab.yaml: channel)``.
+
+    >>> gap_lines(pd.DataFrame({"label": ["Fax"], "rows": [1200], "key": ["channel"]}))
+    ['«Fax»: 1.200 dòng (vocab.yaml: channel)']
+    """
+    return [f"«{g['label']}»: {int(g['rows']):,} dòng (vocab.yaml: {g['key']})".replace(",", ".")
+            for g in gaps.to_dict("records")]
+
+
 # --- outputs (atomic and formula-safe writing lives in cchc_analysis.io) ---
 
 

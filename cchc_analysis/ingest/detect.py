@@ -36,7 +36,7 @@ from cchc_analysis.ingest.base import Header, RawSheet, SheetTable
 from cchc_analysis.ingest.text import clean_text, detect_legacy, fold, fold_key, inspect_texts
 from cchc_analysis.registry import load
 
-__all__ = ["build_table", "classify_rows", "find_header", "known_headers", "synonyms"]
+__all__ = ["build_table", "by_structure", "classify_rows", "find_header", "known_headers", "synonyms"]
 
 #: Personal columns handed to kinds (to make the keyed applicant pseudonym); the others are never read.
 KEYED_PERSONAL = ("applicant_id", "applicant_name", "applicant_phone")
@@ -60,11 +60,16 @@ _LETTER_LABEL_RE = re.compile(r"^\(?[A-Z]\)?$")
 
 
 @cache
-def synonyms(section: str) -> dict[str, str]:
+def synonyms(section: str) -> Mapping[str, str]:
     """Folded spelling → canonical name for one section of ``registry/columns.yaml``.
 
-    >>> synonyms("dossiers")["ngaytiepnhan"], synonyms("dossiers")["mahoso"]
-    ('received_at', 'dossier_id')
+    Spellings are compared as :func:`~cchc_analysis.ingest.text.fold_key` keys, so every registered
+    Vietnamese header is also found in the systems' API spellings (``NgayTiepNhan``,
+    ``trangThaiHoSo``, ``ngay_hen_tra``, ``NGAY TIEP NHAN``, ``TieuChi3``) without an entry of its
+    own. A few columns are also recognised by their structure (:func:`by_structure`).
+
+    >>> synonyms("dossiers")["ngaytiepnhan"], synonyms("dossiers")["mahoso"], synonyms("dossiers")["sohoa"]
+    ('received_at', 'dossier_id', 'result_digitized')
     """
     registry = load("columns")
     entries = registry.get(section) or {}
@@ -75,7 +80,61 @@ def synonyms(section: str) -> dict[str, str]:
             if out.get(key, canonical) != canonical:
                 raise ValueError(f"columns.yaml[{section}]: '{spelling}' names both {out[key]} and {canonical}")
             out[key] = canonical
+    if section in _STRUCTURAL:
+        from cchc_analysis.ingest.kit import PatternSynonyms
+
+        return PatternSynonyms(out, lambda key: by_structure(section, key, out))
     return out
+
+
+# --- headers recognised by their structure (folded keys: no case, diacritics, spaces or punctuation) ---
+
+_ID_WORDS = ("cccd", "cmnd", "cancuoc", "hochieu", "dinhdanh")
+_NOT_ID_START = ("loai", "ngay", "noi", "xacthuc", "taikhoan", "tinhtrang", "trangthai")
+_CRITERION_RE = re.compile(r"(?:diem)?(tieuchi|chiso|tc)(?:so)?0*(\d{1,2})(?!\d)")
+
+
+def _personal_structure(key: str, exact: Mapping[str, str]) -> str | None:
+    """An identity-number column (``Số CCCD/Định danh``, ``SoDinhDanhChuHoSo``, ``CMND/Hộ chiếu``)."""
+    if key.startswith(_NOT_ID_START) or "mahoso" in key or "sohoso" in key:
+        return None
+    return "applicant_id" if any(word in key for word in _ID_WORDS) else None
+
+
+def _dossier_structure(key: str, exact: Mapping[str, str]) -> str | None:
+    """``Số hóa`` (the result's digitisation), and a registered header followed by ``hồ sơ``."""
+    if key in ("sohoa", "dasohoa") or ("sohoa" in key and "ketqua" in key and "thanhphan" not in key):
+        return "result_digitized"
+    if key.endswith("hoso") and len(key) > 4:
+        return exact.get(key[:-4])
+    return None
+
+
+def _evaluation_structure(key: str, exact: Mapping[str, str]) -> str | None:
+    """Numbered criteria: ``Tiêu chí 3``, ``TieuChi03``, ``Chỉ số 3: Số lần phải liên hệ…``, ``TC3``, ``Điểm
+    tiêu chí 3`` → ``c3``; the system's own ``Chỉ số 11`` (Đánh giá tổng thể dịch vụ) → ``overall``."""
+    match = _CRITERION_RE.match(key)
+    if not match:
+        return None
+    number = int(match.group(2))
+    if 1 <= number <= 9:
+        return f"c{number}"
+    return "overall" if number == 11 and match.group(1) == "chiso" else None
+
+
+_STRUCTURAL = {"personal": _personal_structure, "dossiers": _dossier_structure, "evaluations": _evaluation_structure}
+
+
+def by_structure(section: str, key: str, exact: Mapping[str, str] | None = None) -> str | None:
+    """The canonical column of a folded header key by its structure, for the sections that have rules.
+
+    >>> by_structure("personal", "socccddinhdanh"), by_structure("personal", "ngaycapcccd")
+    ('applicant_id', None)
+    >>> by_structure("evaluations", "chiso3solanphailienhe"), by_structure("evaluations", "tieuchi03")
+    ('c3', 'c3')
+    """
+    rule = _STRUCTURAL.get(section)
+    return rule(key, exact or {}) if rule else None
 
 
 @cache

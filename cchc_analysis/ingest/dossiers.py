@@ -27,8 +27,8 @@ import numpy as np
 import pandas as pd
 
 from cchc_analysis.ingest.base import CleanContext, Kind, KindResult, SheetTable
-from cchc_analysis.ingest.kit import Faults, date_reason, sources
-from cchc_analysis.ingest.values import as_text, map_flags, map_vocab, parse_dates, parse_period
+from cchc_analysis.ingest.kit import Faults, conflict_reason, date_reason, sources, unknown_label_reason
+from cchc_analysis.ingest.values import as_text, map_flags, map_vocab, match_vocab, parse_dates, parse_period
 from cchc_analysis.quality import SheetCounts
 from cchc_analysis.schemas import DOSSIERS
 
@@ -136,10 +136,11 @@ def _typed(table: SheetTable, ctx: CleanContext) -> tuple[pd.DataFrame, pd.DataF
 
     for name, section in (("channel", "channel"), ("status", "status")):
         raw = _column(data, name)
-        out[name], unknown = map_vocab(raw, section)
+        matched = match_vocab(raw, section)
+        out[name] = matched.values
         faults.add(raw.isna(), name, f"Thiếu {LABELS[name]}.")
-        faults.add(unknown, name, f"{LABELS[name].capitalize()} không nhận ra (không có trong danh mục "
-                                  "registry/vocab.yaml, theo nhãn hoặc mã).")
+        faults.add(matched.conflict.notna(), name, conflict_reason(LABELS[name], matched.conflict))
+        faults.add(matched.unknown, name, unknown_label_reason(LABELS[name], section))
     for name in ("procedure_name", "field"):
         faults.add(out[name].isna(), name, f"Thiếu {LABELS[name]}.")
 

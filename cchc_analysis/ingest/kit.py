@@ -27,8 +27,8 @@ from cchc_analysis.ingest.values import as_text
 from cchc_analysis.io import excel_safe
 from cchc_analysis.quality import QUARANTINE_COLUMNS
 
-__all__ = ["MASK", "Faults", "PatternSynonyms", "date_reason", "free_text", "mask_contacts", "sources",
-           "split_overlaps"]
+__all__ = ["MASK", "Faults", "PatternSynonyms", "conflict_reason", "date_reason", "free_text", "mask_contacts",
+           "sources", "split_overlaps", "unknown_label_reason"]
 
 # --- checks and quarantine ---
 
@@ -134,6 +134,28 @@ def date_reason(label: str, problem: pd.Series, raw: pd.Series) -> pd.Series:
     reason = np.where(is_impossible, impossible, unreadable)
     reason = np.where(is_impossible & month_first, swapped, reason)
     return pd.Series(reason, index=problem.index, dtype="string")
+
+
+def unknown_label_reason(label: str, section: str, expected: str = "") -> str:
+    """The reason of a label the vocabulary does not know, naming the registry key to extend.
+
+    The key is written ``(vocab.yaml: SECTION)``: :func:`cchc_analysis.quality.vocabulary_gaps` reads
+    it back to show one line per unknown label instead of one per row.
+
+    >>> unknown_label_reason("hình thức nộp", "channel")
+    'Hình thức nộp không nhận ra: nhãn chưa có trong danh mục (vocab.yaml: channel).'
+    """
+    return f"{label[:1].upper()}{label[1:]} không nhận ra: nhãn chưa có trong danh mục (vocab.yaml: {section}).{expected}"
+
+
+def conflict_reason(label: str, candidates: pd.Series) -> pd.Series:
+    """Per row, the reason of a value whose contained labels disagree, naming the candidates.
+
+    >>> conflict_reason("trạng thái", pd.Series(["«Đã xử lý xong» (resolved) và «Đã trả» (returned)"]))[0]
+    'Trạng thái ghi nhiều nhãn mâu thuẫn: «Đã xử lý xong» (resolved) và «Đã trả» (returned); không đoán, hãy sửa lại.'
+    """
+    head = f"{label[:1].upper()}{label[1:]} ghi nhiều nhãn mâu thuẫn: "
+    return (head + candidates.astype("string") + "; không đoán, hãy sửa lại.").astype("string")
 
 
 def sources(table: SheetTable, rows: pd.Series) -> pd.Series:

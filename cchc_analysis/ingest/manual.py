@@ -114,7 +114,7 @@ def _typed(table: SheetTable) -> tuple[pd.DataFrame, pd.DataFrame, int]:
     ids, unknown, raw = _indicator_ids(data)
     out["indicator_id"] = ids
     faults.add(raw.isna(), "indicator", "Thiếu tên chỉ tiêu.")
-    faults.add(unknown, "indicator", "Tên chỉ tiêu không có trong danh mục (registry/vocab.yaml, mục "
+    faults.add(unknown, "indicator", "Tên chỉ tiêu không có trong danh mục (vocab.yaml: "
                "manual_indicators): sửa lại cho đúng tên hoặc bổ sung tên này vào danh mục.")
     periods = _column(data, "period")
     out["period"] = periods.map(period_code, na_action="ignore").astype("string")

@@ -43,9 +43,11 @@ from cchc_analysis.ingest.text import fold
 from cchc_analysis.quality import (
     QUARANTINE_COLUMNS,
     SheetCounts,
+    gap_lines,
     quarantine_frame,
     reconciliation_frame,
     unbalanced,
+    vocabulary_gaps,
     write_csv,
     write_parquet,
 )
@@ -117,9 +119,17 @@ class CleanReport:
             written = ", ".join(f"{name} {_n(n)} dòng" for name, n in self.tables.items() if n)
             lines.append(f"Bảng đã ghi vào {self.out_dir}: {written or 'không có dòng nào'}.")
         if len(self.quarantine):
+            gaps = vocabulary_gaps(self.quarantine)
             lines.append(f"Cách ly (xem quarantine.csv): {_n(len(self.quarantine))} dòng:")
-            for reason, n in Counter(self.quarantine["reason"].astype(str)).most_common(8):
+            in_gaps = self.quarantine["reason"].astype(str).str.contains("(vocab.yaml: ", regex=False)
+            for reason, n in Counter(self.quarantine.loc[~in_gaps, "reason"].astype(str)).most_common(8):
                 lines.append(f"  - {_n(n)} × {reason}")
+            if len(gaps):
+                lines.append(f"Nhãn chưa có trong danh mục ({_n(len(gaps))} nhãn; bổ sung vào "
+                             "registry/vocab.yaml nếu đúng):")
+                lines.extend(f"  - {line}" for line in gap_lines(gaps.head(20)))
+                if len(gaps) > 20:
+                    lines.append(f"  - … và {_n(len(gaps) - 20)} nhãn khác (xem quarantine.csv).")
         if self.warnings:
             lines.append(f"Cảnh báo: {_n(len(self.warnings))} (đã in ở trên).")
         return lines

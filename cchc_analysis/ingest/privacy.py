@@ -69,11 +69,29 @@ _NOT_DIGIT = re.compile(r"\D+")
 def _digits(value: object) -> str | None:
     if value is None or (isinstance(value, float) and value != value):
         return None
-    if isinstance(value, float) and value.is_integer():
-        text = str(int(value))
-        return text.zfill(12) if len(text) == 11 else text  # a 12-digit CCCD typed as a number lost its 0
+    if isinstance(value, (float, np.floating)) and float(value).is_integer():
+        return str(int(value))
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        return str(int(value))
     digits = _NOT_DIGIT.sub("", str(value))
     return digits or None
+
+
+#: Lengths of ID numbers that lost their leading zero (typed as a number, or copied from one): a
+#: 12-digit CCCD seen with 11 digits, a 9-digit CMND with 8.
+_LOST_ZERO = {11: 12, 8: 9}
+
+
+def _id_digits(digits: pd.Series) -> pd.Series:
+    """ID digits with the leading zero restored where a CCCD (12) or CMND (9) lost it.
+
+    >>> _id_digits(pd.Series(["79123456789", "079123456789", "25123456"], dtype="string")).tolist()
+    ['079123456789', '079123456789', '025123456']
+    """
+    lengths = digits.str.len()
+    for short, full in _LOST_ZERO.items():
+        digits = digits.mask(lengths == short, digits.str.zfill(full))
+    return digits
 
 
 def _phone(value: object) -> str | None:
@@ -91,7 +109,7 @@ def _id_numbers(ids: pd.Series) -> pd.Series:
         digits = ids.astype("string[pyarrow]").str.replace(r"\D+", "", regex=True)
     else:
         digits = ids.map(_digits, na_action="ignore").astype("string[pyarrow]")
-    return digits.mask(digits == "")
+    return _id_digits(digits.mask(digits == ""))
 
 
 def _identity(ids: pd.Series | None, names: pd.Series | None, phones: pd.Series | None, n: int) -> pd.Series:

@@ -6,9 +6,13 @@ on time, late) and pending (total, within the deadline, overdue): columns (3)–
 header spans three merged rows, with a numbering row ``(1) … (13)`` below; section rows (``I``,
 ``II``…) group the rows and a ``Tổng cộng`` row closes the table.
 
-Columns are matched by their flattened header path (``Tiếp nhận Trong kỳ Trực tuyến``) through
-``registry/columns.yaml``; a count column the header does not name is taken from the numbering row
-(the form's own column numbers). Section and total rows are not data rows: they are checked against
+The column-numbering row ``(1) … (13)`` (or ``1 … 13``) anchors the form's 13 columns by position:
+any number of header rows may sit above it, in any wording (``Trong kỳ``, ``Trong đó``, ``Kỳ trước``,
+``Từ kỳ trước``, ``Số mới tiếp nhận``…), and columns after (13) (``Ghi chú``) are ignored. Without
+a full numbering row, columns are matched by their flattened header path (``Tiếp nhận Trong kỳ Trực
+tuyến``) through ``registry/columns.yaml``, and a count column the header does not name is taken
+from a partial numbering row. The form is by field or by unit (the heading of column (2), else
+what its cells name). Section and total rows are not data rows: they are checked against
 the rows they sum, and a disagreement is reported in ``quarantine.csv`` (the rows are still kept).
 A data row whose counts are not whole non-negative numbers, or do not add up within the row
 ((3) = (4)+(5)+(6), (7) = (8)+(9)+(10), (11) = (12)+(13)), is quarantined. A blank count is 0.
@@ -19,12 +23,13 @@ The period is read from the title block (``Từ ngày 01/01/2024 đến ngày 31
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 import pandas as pd
 
 from cchc_analysis.ingest.base import CleanContext, Header, Kind, KindResult, RawSheet, SheetTable
-from cchc_analysis.ingest.detect import find_header
+from cchc_analysis.ingest.detect import MAX_SCAN_ROWS, _label_options, find_header
 from cchc_analysis.ingest.text import fold
 from cchc_analysis.ingest.values import as_int, as_text, parse_period
 from cchc_analysis.quality import QuarantineRecord, SheetCounts
@@ -42,10 +47,94 @@ ROW_SUMS = {
     "pending_total": ("pending_within", "pending_overdue"),
 }
 _UNIT_WORDS = ("don vi", "co quan", "phong", "ubnd", "so nganh")
+#: Words that name an agency in a group cell (``Sở Công Thương``, ``UBND phường …``, ``Chi cục …``).
+_AGENCY_WORDS = re.compile(r"^(?:so|ubnd|uy ban|chi cuc|trung tam|phong|ban|van phong|cuc|thanh tra|don vi)\b")
+_NUMBER_CELL_RE = re.compile(r"^\s*\(?(\d{1,2})(?:\.0)?\)?\s*$")
+
+
+#: Form column number → canonical column (1 TT, 2 the field or unit, 3–13 the counts).
+BY_NUMBER = {1: "tt", 2: "group", **{n: c for c, n in FORM_COLUMNS.items()}}
+#: How many rows above the numbering row may belong to the header.
+MAX_HEADER_ROWS = 6
+
+
+def _number_of(value: object) -> int | None:
+    """The column number a numbering cell shows (``3``, ``3.0``, ``(3)``), else None."""
+    if isinstance(value, bool) or value in ("", None):
+        return None
+    if isinstance(value, (int, float)):
+        return int(value) if float(value).is_integer() else None
+    match = _NUMBER_CELL_RE.match(str(value))
+    return int(match.group(1)) if match else None
+
+
+def numbering_row(raw: RawSheet) -> tuple[int, dict[int, int]] | None:
+    """The form's column-numbering row: its index and column → number, when it numbers 1…13 in order.
+
+    Every filled cell of the row is a number (``1``, ``(1)``, ``1.0``), increasing from left to right,
+    and the numbers 1 to 13 are all there (more columns, such as a note column (14), may follow).
+
+    >>> from pathlib import Path
+    >>> raw = RawSheet(Path("f.xlsx"), "S", [["TT", "Lĩnh vực"], [f"({i})" for i in range(1, 15)]], range(1, 3))
+    >>> numbering_row(raw)[0], numbering_row(raw)[1][12], numbering_row(raw)[1][13]
+    (1, 13, 14)
+    """
+    for index, row in enumerate(raw.rows[:MAX_SCAN_ROWS]):
+        filled = [(col, v) for col, v in enumerate(row) if v not in ("", None)]
+        if len(filled) < 13:
+            continue
+        numbers = [(col, _number_of(v)) for col, v in filled]
+        if any(n is None for _, n in numbers):
+            continue
+        values = [n for _, n in numbers]
+        if all(b > a for a, b in zip(values, values[1:], strict=False)) and set(range(1, 14)) <= set(values):
+            return index, {col: n for col, n in numbers}
+    return None
+
+
+def _locate_by_numbering(raw: RawSheet) -> Header | None:
+    """The 13 columns of the form by their position under the numbering row, whatever the header says.
+
+    The header is the rows above the numbering row up to the nearest one naming the TT or the
+    field/unit column (their cells are merged down over the header), at most :data:`MAX_HEADER_ROWS`.
+    """
+    found = numbering_row(raw)
+    if found is None:
+        return None
+    index, numbers = found
+    anchors = [col for col, n in numbers.items() if n in (1, 2)]
+    top = None
+    for row in range(index - 1, max(index - 1 - MAX_HEADER_ROWS, -1), -1):
+        cells = raw.rows[row]
+        if any(col < len(cells) and cells[col] not in ("", None) for col in anchors):
+            top = row
+            break
+    if top is None:  # no heading over TT / field: the row right above the numbering
+        top = index - 1
+    if top < 0:
+        return None
+    options = _label_options(raw, top, index - top)
+    header = Header(rows=tuple(range(top, index)), columns={}, skip_rows=(index,))
+    for col, n in numbers.items():
+        label = options[col][-1] if col < len(options) and options[col] else f"({n})"
+        header.labels[col] = label
+        if n in BY_NUMBER:
+            header.columns[col] = BY_NUMBER[n]
+        else:
+            header.ignored[col] = label  # a note column (Ghi chú) or any column after (13)
+    return header
 
 
 def locate(raw: RawSheet, synonyms: Mapping[str, str]) -> Header | None:
-    """Find the 06a header; fill count columns it does not name from the numbering row (3)…(13)."""
+    """Find the 06a header.
+
+    The column-numbering row ``(1)…(13)`` (or ``1…13``) anchors the form's columns by position, with
+    any number of header rows above it and any wording. Without one, columns are matched by their
+    header path, and count columns the header does not name are filled from a partial numbering row
+    (3)…(13).
+    """
+    if header := _locate_by_numbering(raw):
+        return header
     header = find_header(raw, synonyms, max_depth=3)
     if header is None or not header.skip_rows:
         return header
@@ -72,9 +161,16 @@ def _score(header: Header) -> float:
     return float(len(found))
 
 
-def _group_kind(header: Header) -> str:
-    label = next((header.labels.get(c, "") for c, n in header.columns.items() if n == "group"), "")
-    return "unit" if any(w in fold(label) for w in _UNIT_WORDS) else "field"
+def _group_kind(header: Header, groups: pd.Series | None = None) -> str:
+    """``unit`` when the group column's heading names units, or (a heading naming neither) when most
+    group cells name an agency; else ``field``."""
+    label = fold(next((header.labels.get(c, "") for c, n in header.columns.items() if n == "group"), ""))
+    if any(w in label for w in _UNIT_WORDS):
+        return "unit"
+    if "linh vuc" in label or groups is None or groups.dropna().empty:
+        return "field"
+    names = groups.dropna().astype(str).map(fold)
+    return "unit" if names.str.contains(_AGENCY_WORDS).mean() > 0.5 else "field"
 
 
 def _counts(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series, pd.Series]:
@@ -134,7 +230,20 @@ def _check_sums(table: SheetTable, counts: pd.DataFrame, sections: pd.DataFrame,
     return records
 
 
+def _letter_sections(table: SheetTable) -> None:
+    """Rows numbered by a letter (``A``, ``B``: groups such as ``Cấp tỉnh``) are section rows, not data."""
+    data = table.data
+    if "tt" not in data.columns or data.empty:
+        return
+    letters = as_text(data["tt"]).str.strip().str.fullmatch(r"[A-Z]\.?").fillna(False).astype(bool)
+    if letters.any():
+        moved = data[letters].assign(role="section")
+        table.layout = pd.concat([table.layout, moved], ignore_index=True).sort_values("row", ignore_index=True)
+        table.data = data[~letters]
+
+
 def _clean_table(table: SheetTable) -> tuple[pd.DataFrame, list[QuarantineRecord], int]:
+    _letter_sections(table)
     data = table.data
     counts, bad_column, raw = _counts(data)
     group = as_text(data["group"]) if "group" in data.columns else pd.Series(pd.NA, index=data.index, dtype="string")
@@ -166,7 +275,7 @@ def _clean_table(table: SheetTable) -> tuple[pd.DataFrame, list[QuarantineRecord
     out = counts[good].astype("int64")
     out["period_start"] = pd.Timestamp(period[0]) if period else pd.NaT
     out["period_end"] = pd.Timestamp(period[1]) if period else pd.NaT
-    out["group_kind"] = _group_kind(table.header)
+    out["group_kind"] = _group_kind(table.header, group)
     out["group"] = group[good]
     out["section"] = section_label[good]
     out["source"] = (table.raw.label + ":" + data.loc[good, "row"].astype(str)).astype("string")

@@ -35,9 +35,9 @@ import numpy as np
 import pandas as pd
 
 from cchc_analysis.ingest.base import CleanContext, Header, Kind, KindResult, RawSheet, SheetTable
-from cchc_analysis.ingest.detect import find_header
+from cchc_analysis.ingest.detect import MAX_SCAN_ROWS, _label_options, _merged_parents, find_header
 from cchc_analysis.ingest.kit import Faults, PatternSynonyms, date_reason, free_text, sources
-from cchc_analysis.ingest.text import fold_key
+from cchc_analysis.ingest.text import fold, fold_key
 from cchc_analysis.ingest.values import ParsedDates, as_text, map_vocab, parse_dates
 from cchc_analysis.io import excel_safe
 from cchc_analysis.quality import SheetCounts
@@ -66,11 +66,18 @@ def _aspect_phrases() -> tuple[dict[str, str], tuple[tuple[str, str], ...]]:
     return exact, tuple(sorted(exact.items(), key=lambda p: (-len(p[0]), p[0])))
 
 
+#: What may stand before an aspect heading: a part word and a number (``I.``, ``Phần 2``, ``Nhóm III``).
+_ENUMERATOR_RE = re.compile(r"^(?:phan|nhom|yeuto|linhvuc|muc)?(?:[ivx]{1,4}|\d{1,2}|[a-e])?")
+
+
 def _guess_question(key: str) -> str | None:
-    """For header finding: a folded header that starts with an aspect wording and goes on."""
+    """For header finding: a folded header that starts with an aspect wording (after an enumerator such
+    as ``I.`` or ``Phần 2``) and goes on."""
+    starts = dict.fromkeys((0, _ENUMERATOR_RE.match(key).end()))
     for phrase, aspect in _aspect_phrases()[1]:
-        if key.startswith(phrase) and len(key) > len(phrase):
-            return f"{aspect}|{key}"
+        for start in starts:
+            if key.startswith(phrase, start) and len(key) > start + len(phrase):
+                return f"{aspect}|{key}"
     return None
 
 
@@ -97,21 +104,75 @@ def locate_survey(raw: RawSheet, synonyms: Mapping[str, str]) -> Header | None:
 
     Question columns get the canonical name ``aspect|folded header`` (unique per question).
     """
-    header = find_header(raw, PatternSynonyms(synonyms, _guess_question))
+    by_order = _questions_in_sipas_order(raw)
+    guess = (lambda key: by_order.get(key) or _guess_question(key)) if by_order else _guess_question
+    header = find_header(raw, PatternSynonyms(synonyms, guess))
     if header is None:
         return None
+    options = _label_options(raw, header.rows[0], len(header.rows))
     for col, name in list(header.columns.items()):
         if not _is_question(name) and name != "overall":
             continue
-        aspect = question_aspect(header.labels.get(col, ""))
+        label = header.labels.get(col, "")
+        aspect = question_aspect(label)
+        grouped = col < len(options) and len(options[col]) > 1  # a question under an aspect heading
+        if aspect is None and _is_question(name) and grouped:
+            aspect = name.split("|", 1)[0]
+            deepest = options[col][0]
+            if not _BARE_NUMBER_RE.match(fold(deepest)):
+                header.labels[col] = deepest  # the question itself, without its heading
         if aspect is None and name == "overall":
             aspect = "overall"
         if aspect is None:
             del header.columns[col]
-            header.unknown[col] = header.labels.get(col, "")
+            header.unknown[col] = label
         else:
-            header.columns[col] = f"{aspect}|{fold_key(header.labels.get(col, name))}"
+            header.columns[col] = f"{aspect}|{fold_key(label)}"
     return header
+
+
+#: The aspects of a SIPAS questionnaire, in the order its parts come (then, if any, the overall part).
+SIPAS_ORDER = ("access", "procedure", "staff", "result", "feedback", "overall")
+
+
+def _questions_in_sipas_order(raw: RawSheet) -> dict[str, str]:
+    """Questions under aspect headings worded in no known way, placed by the order of the headings.
+
+    A two-row header whose upper row groups the questions below it into five (or six) runs of
+    columns is a SIPAS questionnaire: the runs are, in order, access, procedure, staff, result,
+    feedback (and overall). Used only when no heading contradicts that order. Returns folded header
+    key → ``aspect|key`` for the question columns (empty when the sheet has no such header).
+    """
+    for top in range(min(len(raw.rows) - 1, MAX_SCAN_ROWS)):
+        upper, lower = raw.rows[top], raw.rows[top + 1]
+        if sum(v not in ("", None) for v in lower) < 5 or sum(v not in ("", None) for v in upper) < 5:
+            continue
+        width = max(len(upper), len(lower))
+        grid = _merged_parents(raw, top, 2, width)
+        runs: list[tuple[str, list[int]]] = []
+        for col in range(width):
+            heading, question = grid[0][col], grid[1][col]
+            if not heading or not question or heading == question:
+                continue
+            if runs and runs[-1][0] == heading and runs[-1][1][-1] == col - 1:
+                runs[-1][1].append(col)
+            else:
+                runs.append((heading, [col]))
+        if len(runs) not in (5, 6) or len({h for h, _ in runs}) != len(runs):
+            continue
+        known = [_guess_question(fold_key(h) + "x") for h, _ in runs]
+        if any(k and k.split("|")[0] != aspect for k, aspect in zip(known, SIPAS_ORDER, strict=False)):
+            continue
+        out = {}
+        for (heading, cols), aspect in zip(runs, SIPAS_ORDER, strict=False):
+            for col in cols:
+                key = fold_key(f"{heading} {grid[1][col]}")
+                out[key] = f"{aspect}|{key}"
+        return out
+    return {}
+
+
+_BARE_NUMBER_RE = re.compile(r"^(?:cau(?: hoi)?(?: so)?)? ?\d{1,2}$")
 
 
 def _is_question(name: str) -> bool:
@@ -144,6 +205,24 @@ def _content(data: pd.DataFrame, names: list[str]) -> pd.Series:
     return data[present].notna().any(axis=1) if present else pd.Series(False, index=data.index)
 
 
+_POINTS_RE = re.compile(r"^(?:diem )?([012])(?: diem)?(?: |$)")
+
+
+def _criterion_cells(values: pd.Series) -> pd.Series:
+    """Criterion scores written with their unit (``2 điểm``, ``Điểm 1 khi …``) as the bare score.
+
+    >>> _criterion_cells(pd.Series(["2 điểm", "Điểm 1 khi tổng thời gian bằng quy định", 0, "Hài lòng"])).tolist()
+    ['2', '1', 0, 'Hài lòng']
+    """
+    def one(value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        match = _POINTS_RE.match(fold(value))
+        return match.group(1) if match else value
+
+    return values.map(one, na_action="ignore")
+
+
 def _typed_evaluations(table: SheetTable) -> tuple[pd.DataFrame, pd.DataFrame, int]:
     """Type one evaluation sheet; return the candidates, the quarantine frame and the rows read."""
     data = table.data[_content(table.data, ["evaluation_id", "dossier_id", "evaluated_at", "overall", *CRITERIA])]
@@ -161,14 +240,14 @@ def _typed_evaluations(table: SheetTable) -> tuple[pd.DataFrame, pd.DataFrame, i
     faults.add(overall.isna() & ~unknown, "overall", "Thiếu câu trả lời đánh giá chung: không phải một câu trả "
                "lời, không tính vào tỷ lệ hài lòng (cũng không tính là không hài lòng).")
     faults.add(unknown, "overall", "Câu trả lời đánh giá chung không nhận ra: cần RẤT HÀI LÒNG, HÀI LÒNG, KHÔNG "
-               "HÀI LÒNG hoặc mã 2/1/0.")
+               "HÀI LÒNG hoặc mã 2/1/0 (vocab.yaml: satisfaction).")
     faults.add(dates.values.isna() & dates.problems.isna(), "evaluated_at", "Thiếu ngày đánh giá.")
     _date_faults(faults, dates, _column(data, "evaluated_at"), "evaluated_at", "ngày đánh giá")
     for i, name in enumerate(CRITERIA, start=1):
-        mapped, unknown = map_vocab(_column(data, name), "satisfaction")
+        mapped, unknown = map_vocab(_criterion_cells(_column(data, name)), "satisfaction")
         out[name] = mapped.map(SCORES, na_action="ignore").astype("Int64")
         faults.add(unknown, name, f"Tiêu chí {i} có giá trị ngoài thang 2/1/0 (hoặc Rất hài lòng / Hài lòng / "
-                   "Không hài lòng).")
+                   "Không hài lòng) (vocab.yaml: satisfaction).")
     return out[~faults.failed], faults.records(table), len(data)
 
 
@@ -221,7 +300,7 @@ def _typed_survey(table: SheetTable) -> tuple[pd.DataFrame, pd.DataFrame, dict[s
         mapped, unknown = map_vocab(data[name], "likert")
         scores[name] = pd.to_numeric(mapped, errors="coerce").astype("Int64")
         faults.add(unknown, name, "Câu trả lời không thuộc thang 5 mức (Rất hài lòng … Rất không hài lòng, hoặc 1–5) "
-                   f"ở câu «{_question_text(table.header.labels[questions[name]])}».")
+                   f"ở câu «{_question_text(table.header.labels[questions[name]])}» (vocab.yaml: likert).")
     dates = parse_dates(_column(data, "submitted_at"))
     faults.add(dates.values.isna() & dates.problems.isna(), "submitted_at", "Thiếu thời gian gửi phiếu (Dấu thời gian).")
     _date_faults(faults, dates, _column(data, "submitted_at"), "submitted_at", "thời gian gửi phiếu")

@@ -1,8 +1,8 @@
 """Typed values from raw cells, whole columns at a time, each with an explicit rule.
 
 - Dates: real date cells, Excel serial numbers, and text in ``dd/mm/yyyy`` (``/``, ``-`` or ``.``; with
-  ``HH:MM`` or ``HH:MM:SS``) or ISO ``yyyy-mm-dd[ HH:MM[:SS]]`` (with an offset: converted to
-  Vietnam time). Text is only ever read day first: ``02/03/2024`` is 2 March, never 3 February.
+  ``HH:MM`` or ``HH:MM:SS``), ISO ``yyyy-mm-dd[THH:MM[:SS]]`` (with an offset or ``Z``: converted to
+  naive Vietnam time) or the portal's compact ``yyyyMMddHHmmss`` / ``yyyyMMdd`` (text or number). Text is only ever read day first: ``02/03/2024`` is 2 March, never 3 February.
   A text that has the shape of a date but is no date (``31/02/2024``) is *impossible*; any other
   text is *unreadable*. Both are reported, never guessed.
 - Labels and codes (channel, status, service level…) through ``registry/vocab.yaml``: codes are
@@ -35,8 +35,8 @@ import pandas as pd
 from cchc_analysis.ingest.text import fold
 from cchc_analysis.registry import load
 
-__all__ = ["ParsedDates", "as_int", "as_text", "format_vn", "map_flags", "map_vocab", "parse_dates",
-           "parse_numbers", "parse_period"]
+__all__ = ["LabelMatch", "ParsedDates", "VocabResult", "as_int", "as_text", "contained_labels", "format_vn",
+           "map_flags", "map_vocab", "match_vocab", "parse_dates", "parse_numbers", "parse_period", "read_label"]
 
 DATETIME_DTYPE = "datetime64[us]"
 TEXT_DTYPE = pd.StringDtype("pyarrow")
@@ -78,7 +78,12 @@ def parse_dates(values: pd.Series) -> ParsedDates:
         out[where] = pd.to_datetime([_as_datetime(v) for v in cells[where]]).to_numpy(dtype=DATETIME_DTYPE)
     where = np.flatnonzero(kinds == "number")
     if len(where):
-        _put_serials(cells[where].astype("float64"), where, out, problems)
+        numbers = cells[where].astype("float64")
+        compact = (numbers >= 1e7) & (numbers == np.floor(numbers))  # 20240305 or 20240305081500 as a number
+        if compact.any():
+            texts = np.array([str(int(v)) for v in numbers[compact]], dtype=object)
+            _parse_compact(pd.Series(texts, index=where[compact]), out, problems)
+        _put_serials(numbers[~compact], where[~compact], out, problems)
     where = np.flatnonzero(kinds == "text")
     if len(where):
         _parse_texts(cells[where], where, out, problems)
@@ -148,6 +153,10 @@ def _parse_texts(cells: np.ndarray, where: np.ndarray, out: np.ndarray, problems
     iso = remaining.str.match(_ISO_SHAPE).to_numpy()
     if iso.any():
         _parse_iso(remaining[iso], out)
+    compact = remaining.str.fullmatch(_COMPACT_SHAPE).to_numpy()
+    if compact.any():
+        _parse_compact(remaining[compact], out, problems)
+        remaining = remaining[~compact]
     serial = remaining.str.match(_SERIAL_TEXT).to_numpy()
     if serial.any():
         chosen = remaining[serial]
@@ -210,6 +219,23 @@ def _parse_exact_fast(texts: object, where: np.ndarray, out: np.ndarray) -> tupl
             local, targets = local[keep], targets[keep]
             current = pc.filter(current, pa.array(keep))
     return local, targets
+
+
+_COMPACT_SHAPE = re.compile(r"(?:19|20|21)\d{6}(?:\d{6})?")
+
+
+def _parse_compact(texts: pd.Series, out: np.ndarray, problems: np.ndarray) -> None:
+    """``yyyyMMddHHmmss`` (the national portal's sync payload) and ``yyyyMMdd``; others unreadable."""
+    for width, fmt in ((14, "%Y%m%d%H%M%S"), (8, "%Y%m%d")):
+        chosen = texts[texts.str.len() == width]
+        if chosen.empty:
+            continue
+        parsed = pd.to_datetime(chosen, format=fmt, errors="coerce")
+        good = parsed.notna().to_numpy()
+        out[chosen.index[good]] = parsed[good].to_numpy(dtype=DATETIME_DTYPE)
+        problems[chosen.index[~good]] = "impossible"
+    other = ~texts.str.len().isin([8, 14]).to_numpy()
+    problems[texts.index[other]] = "unreadable"
 
 
 def _parse_iso(texts: pd.Series, out: np.ndarray) -> None:
@@ -376,6 +402,24 @@ def _vocab_lookup(section: str) -> tuple[dict[str, str], dict[str, str]]:
     return labels, codes
 
 
+@cache
+def _vocab_phrases(section: str) -> tuple[tuple[str, str, str], ...]:
+    """(folded label, canonical value, label as registered) of a section, longest first.
+
+    Only labels with at least two letters take part in the search inside longer values (``x``, ``1``
+    or ``Y`` would be found everywhere).
+    """
+    entry = load("vocab")[section]
+    items = entry.get("labels") if "labels" in entry else entry
+    phrases = {}
+    for canonical, labels in (items or {}).items():
+        for label in labels:
+            key = fold(str(label))
+            if sum(ch.isalpha() for ch in key) >= 2:
+                phrases.setdefault(key, (key, str(canonical), str(label)))
+    return tuple(sorted(phrases.values(), key=lambda p: (-len(p[0]), p[0])))
+
+
 def _code_text(value: object) -> str | None:
     if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
         return str(int(value))
@@ -386,27 +430,137 @@ def _code_text(value: object) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class LabelMatch:
+    """How one label was read: the canonical value (or None), and the disagreeing candidates if any.
+
+    ``conflict`` holds ``(label as registered, canonical value)`` pairs, one per candidate value,
+    when the value contains registered labels that map to different values.
+    """
+
+    value: str | None
+    conflict: tuple[tuple[str, str], ...] = ()
+
+
+def contained_labels(key: str, phrases: tuple[tuple[str, str, str], ...]) -> list[tuple[str, str]]:
+    """Registered labels found as whole words in a folded value, less those inside a longer one found.
+
+    Returns ``(label as registered, canonical value)`` pairs in the order they occur.
+
+    >>> contained_labels("khong duoc tiep nhan", (("khong duoc tiep nhan", "rejected", "Không được tiếp nhận"),
+    ...                                           ("duoc tiep nhan", "in_progress", "Được tiếp nhận")))
+    [('Không được tiếp nhận', 'rejected')]
+    """
+    padded = f" {key} "
+    spans: list[tuple[int, int, str, str]] = []
+    for phrase, canonical, label in phrases:
+        needle = f" {phrase} "
+        start = padded.find(needle)
+        while start >= 0:
+            spans.append((start, start + len(needle), label, canonical))
+            start = padded.find(needle, start + 1)
+    kept = [s for s in spans
+            if not any(o[0] <= s[0] and s[1] <= o[1] and (o[1] - o[0]) > (s[1] - s[0]) for o in spans)]
+    return [(label, canonical) for _, _, label, canonical in sorted(kept)]
+
+
+def _by_words(key: str, section: str) -> LabelMatch:
+    """A folded value that is no registered label: the labels it contains, if they agree."""
+    found = contained_labels(key, _vocab_phrases(section))
+    values = list(dict.fromkeys(canonical for _, canonical in found))
+    if len(values) == 1:
+        return LabelMatch(values[0])
+    if len(values) > 1:
+        first = {}
+        for label, canonical in found:
+            first.setdefault(canonical, label)
+        return LabelMatch(None, tuple((label, canonical) for canonical, label in first.items()))
+    return LabelMatch(None)
+
+
+#: A code written with its label: ``4 - Hài lòng``, ``10. Đã trả kết quả``, ``2) Trực tuyến``.
+_CODED_LABEL_RE = re.compile(r"^\s*(\d{1,2})\s*[-\u2013\u2014.:)/]\s*(\S.*)$")
+
+
+def read_label(value: object, section: str) -> LabelMatch:
+    """Read one cell through ``vocab.yaml[section]``.
+
+    A code (``2``, ``2.0``) maps through ``codes``. A text maps when, folded, it equals a registered
+    label, or contains registered labels as whole words that all map to the same value (a label
+    inside a longer label found does not count: ``Không hài lòng`` is not ``Hài lòng``). A code
+    written with its label (``4 - Hài lòng``) is read by its label (the reference: map by label,
+    not by code), by its code when the label part is unknown.
+
+    >>> read_label("Đã trả kết quả cho công dân", "status").value, read_label("Nộp qua BCCI", "channel").value
+    ('returned', 'postal')
+    >>> read_label("4 - Hài lòng", "likert").value, read_label("Rất không hài lòng", "likert").value
+    ('4', '1')
+    >>> read_label("Đã xử lý xong, đã trả kết quả", "status").conflict
+    (('Đã xử lý xong', 'resolved'), ('Đã trả kết quả', 'returned'))
+    """
+    labels, codes = _vocab_lookup(section)
+    code = _code_text(value)
+    if code is not None:
+        return LabelMatch(codes.get(code) or labels.get(code))
+    text = str(value)
+    key = fold(text)
+    if hit := labels.get(key):
+        return LabelMatch(hit)
+    coded = _CODED_LABEL_RE.match(text)
+    if coded:
+        rest = fold(coded.group(2))
+        hit = labels.get(rest)
+        match = LabelMatch(hit) if hit else _by_words(rest, section)
+        if match.value or match.conflict:
+            return match
+        return LabelMatch(codes.get(coded.group(1)))
+    return _by_words(key, section) if key else LabelMatch(None)
+
+
+@dataclass
+class VocabResult:
+    """Canonical values, unknown cells, and per cell the conflicting candidates (text, NA when none)."""
+
+    values: pd.Series
+    unknown: pd.Series
+    conflict: pd.Series
+
+
+def match_vocab(values: pd.Series, section: str) -> VocabResult:
+    """Map a column through ``vocab.yaml[section]`` (see :func:`read_label`), telling conflicts apart.
+
+    ``unknown`` marks non-blank cells that matched no value and hold no conflict; ``conflict`` names
+    the candidates of cells whose labels disagree (``«Đã xử lý xong» (resolved) và «Đã trả kết quả»
+    (returned)``).
+
+    >>> r = match_vocab(pd.Series(["Trực tuyến toàn trình", "Fax", "Trực tiếp hoặc trực tuyến"]), "channel")
+    >>> r.values.tolist(), r.unknown.tolist(), r.conflict.notna().tolist()
+    (['online', <NA>, <NA>], [False, True, False], [False, False, True])
+    """
+    codes, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=True)
+    matches = [read_label(u, section) for u in uniques]
+    results = np.array([m.value for m in matches] + [None], dtype=object)[codes]
+    words = np.array([" và ".join(f"«{label}» ({canonical})" for label, canonical in m.conflict) or None
+                      for m in matches] + [None], dtype=object)[codes]
+    blank = codes == -1
+    mapped = text_series(results, values.index)
+    conflict = pd.Series(words, index=values.index, dtype="string")
+    unknown = pd.Series(~blank & pd.isna(results), index=values.index) & conflict.isna()
+    return VocabResult(mapped, unknown, conflict)
+
+
 def map_vocab(values: pd.Series, section: str) -> tuple[pd.Series, pd.Series]:
-    """Map labels or codes to canonical values through ``vocab.yaml[section]``.
+    """Map labels or codes to canonical values through ``vocab.yaml[section]`` (see :func:`read_label`).
 
     Returns the canonical values (``string``, NA for blank or unknown) and a mask of non-blank cells
-    that matched nothing.
+    that matched nothing (including cells whose labels disagree).
 
     >>> mapped, unknown = map_vocab(pd.Series(["TRỰC TUYẾN", 2.0, "3", "fax", None], dtype=object), "channel")
     >>> mapped.tolist(), unknown.tolist()
     (['online', 'online', 'postal', <NA>, <NA>], [False, False, False, True, False])
     """
-    labels, codes = _vocab_lookup(section)
-
-    def one(value: object) -> str | None:
-        code = _code_text(value)
-        if code is not None:
-            return codes.get(code) or labels.get(code)
-        return labels.get(fold(str(value)))
-
-    results, blank = _per_distinct(values, one)
-    mapped = text_series(results, values.index)
-    return mapped, pd.Series(~blank & pd.isna(results), index=values.index)
+    result = match_vocab(values, section)
+    return result.values, result.unknown | result.conflict.notna()
 
 
 @cache
