@@ -149,6 +149,10 @@ class CleanReport:
             lines.append(f"Cách ly (xem quarantine.csv): {_n(len(self.quarantine))} dòng:")
             for reason, n in Counter(self.quarantine["reason"].astype(str)).most_common(8):
                 lines.append(f"  - {_n(n)} × {reason}")
+        noted = [c for c in self.counts if c.note]
+        if noted:
+            lines.append("Ghi chú theo tệp (xem reconciliation.csv, cột note):")
+            lines += [f"  - {c.file}{'#' + c.sheet if c.sheet else ''}: {c.note}" for c in noted]
         if self.warnings:
             lines.append(f"Cảnh báo: {_n(len(self.warnings))} (đã in ở trên).")
         return lines
