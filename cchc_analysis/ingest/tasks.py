@@ -119,11 +119,15 @@ def deadlines(values: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 def _areas(data: pd.DataFrame, table: SheetTable) -> pd.Series:
     """Area per row: the area column's code or name first, then the section row above."""
-    raw = as_text(data["area"]) if "area" in data.columns else pd.Series(pd.NA, index=data.index, dtype="string")
-    from_column = raw.map(area_code, na_action="ignore")
+    column = data["area"] if "area" in data.columns else pd.Series(None, index=data.index, dtype=object)
     _, whole = section_labels(table)
-    from_section = whole.reindex(data.index).map(area_code, na_action="ignore")
-    return from_column.where(from_column.notna(), from_section).astype("string")
+    areas = []
+    for cell, section in zip(as_text(column).tolist(), whole.reindex(data.index).tolist(), strict=True):
+        area = area_code(cell) if isinstance(cell, str) else None
+        if area is None and isinstance(section, str):
+            area = area_code(section)
+        areas.append(area)
+    return pd.Series(areas, index=data.index, dtype="string")
 
 
 def _typed(table: SheetTable) -> tuple[pd.DataFrame, pd.DataFrame, int]:
@@ -203,7 +207,8 @@ def clean(tables: list[SheetTable], ctx: CleanContext) -> KindResult:
     frame["_order"] = np.arange(len(frame))
     frame["_key"] = frame["task_id"].where(frame["task_id"].notna(), frame["area"] + "|" + frame["task"].map(
         lambda t: fold(str(t)), na_action="ignore") + "|" + frame["lead_unit"].fillna(""))
-    values = ["area", "task", "lead_unit", "deadline", "status", "done_at"]
+    frame = frame.rename(columns={"status": "task_status"})  # split_overlaps writes its own ``status``
+    values = ["area", "task", "lead_unit", "deadline", "task_status", "done_at"]
     status = split_overlaps(_comparable(frame, values), ["_key"], values, within_sheet=True)
     status[values] = frame[values]
     for row in status[status["status"] == "conflict"].to_dict("records"):
@@ -219,7 +224,7 @@ def clean(tables: list[SheetTable], ctx: CleanContext) -> KindResult:
         bad = len(quarantine[position]) + int((mine == "conflict").sum())
         dups = int((mine == "duplicate").sum())
         result.counts.append(SheetCounts(table.file.name, table.sheet, "tasks", read, read - bad - dups, bad, dups))
-    kept = status[status["status"] == "kept"].copy()
+    kept = status[status["status"] == "kept"].drop(columns="status").rename(columns={"task_status": "status"})
     kept["task_id"] = _number_ids(kept)
     result.tables["tasks"] = kept[OUTPUT_COLUMNS].reset_index(drop=True)
     result.quarantine = pd.concat(quarantine, ignore_index=True)
