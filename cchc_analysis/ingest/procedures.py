@@ -64,7 +64,7 @@ LABELS = {
 
 _NATIONAL_CODE = re.compile(r"^\d\.\d{1,6}$")
 _DECISION_RE = re.compile(r"\b(?:qd|quyet dinh|so)\b|\d+\s*/\s*\d{4}|\d+ qd")
-_AMOUNT_RE = re.compile(r"\d")
+_AMOUNT_RE = re.compile(r"\d|\bphi\b|\bdong\b|thong tu|quy dinh|nghi dinh")
 _DAYS_RE = re.compile(r"(\d+(?:[.,]\d+)?)\s*(ngay|ngày)?(\s*lam viec|\s*làm việc)?", re.IGNORECASE)
 _INTERNAL_WORDS = ("noi bo",)
 _PART_WORDS = ("tthc", "thu tuc", "danh muc", "phan ")

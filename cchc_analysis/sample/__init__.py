@@ -10,7 +10,15 @@ systems would have exported at the end of each period:
 * the API dump from 07/2025 to 09/2026 (CSV with codes, ISO dates, a receiving-unit column),
 * form II.06a per year 2021-2025 (by field) and for 2026-Q3 (by receiving unit),
 * per-dossier satisfaction evaluations and the yearly SIPAS-style survey,
-* the budget, payroll and manual indicator sheets kept by the office.
+* the budget, payroll and manual indicator sheets kept by the office,
+* form 06a of 2026-Q1 titled with its official reporting window (15/12/2025-14/03/2026),
+* the Department's procedure catalogue (danh mục TTHC, with internal procedures) and the programme's
+  task register (areas II.1-II.6 and III),
+* the dossiers of the former Ninh Thuận department before the merger (2021-01-01..2025-06-30),
+* the national portal's monthly service-index table (QĐ 766) for every month of 2025.
+
+The API dump also carries the fields the QĐ 766 index reads (supplement request and completion dates,
+digitised components, reused data, the e-result's path).
 
 The exports overlap the way real ones do (dossiers open at the end of a period appear again in the
 next export), and a few rows in each dossier export carry the problems real exports have. The
@@ -35,8 +43,10 @@ import numpy as np
 from tqdm import tqdm
 
 from cchc_analysis.sample.dossier_exports import _dossier_api_csv, _dossier_list_html, _dossier_list_xlsx
-from cchc_analysis.sample.forms import _form06a_units, _form06a_year
+from cchc_analysis.sample.forms import _form06a_official_window, _form06a_units, _form06a_year
+from cchc_analysis.sample.merged import ninh_thuan_dossiers
 from cchc_analysis.sample.office import _budget, _evaluations, _manual, _payroll, _survey
+from cchc_analysis.sample.programme_exports import index766_months, procedure_catalogue, task_register
 from cchc_analysis.sample.reference import _DAY, LAST_DAY, MERGER_DAY, SEED, STATUS_CANONICAL
 from cchc_analysis.sample.simulation import _seconds, _simulate, _status_at, _World
 from cchc_analysis.sample.writers import _atomic_write, _Output
@@ -113,6 +123,11 @@ def _builders() -> list[tuple[str, Callable[[_World], _Output]]]:
     out += [(f"evaluations {y}", lambda w, y=y: _evaluations(w, y)) for y in range(2021, 2027)]
     out += [(f"survey {y}", lambda w, y=y: _survey(w, y)) for y in range(2021, 2027)]
     out += [("budget", _budget), ("payroll", _payroll), ("manual indicators", _manual)]
+    # v2 inputs (issue #12, #13): each from a generator of its own, so the files above do not change
+    out.append(("form 06a 2026-Q1 (official window)", _form06a_official_window))
+    out += [("procedure catalogue", procedure_catalogue), ("task register", task_register)]
+    out.append(("Ninh Thuận dossiers before the merger", ninh_thuan_dossiers))
+    out += index766_months()
     return out
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+import zlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -14,6 +15,8 @@ from cchc_analysis.sample.reference import (
     API_OVERLAP_DAY,
     API_PROBLEM_COLUMNS,
     CHANNEL_LABELS,
+    COMPONENTS_DIGITIZED,
+    DATA_REUSED,
     HTML_COLUMNS,
     LAST_DAY,
     LEVEL_LABELS,
@@ -21,10 +24,12 @@ from cchc_analysis.sample.reference import (
     LIST_PROBLEM_COLUMNS,
     LIST_WIDTHS,
     PROCEDURES,
+    SEED,
     STATUS_LABELS,
+    SUPPLEMENT_SHARE,
     UNITS,
 )
-from cchc_analysis.sample.simulation import _export_mask, _file_rng, _seconds, _snapshot, _World
+from cchc_analysis.sample.simulation import _day, _export_mask, _file_rng, _seconds, _snapshot, _trend, _World
 from cchc_analysis.sample.writers import (
     _csv_bytes,
     _flag,
@@ -221,7 +226,34 @@ def _api_cells(rec: dict, rng: np.random.Generator) -> list:
         _fmt_when(rec["due"], "iso"), _fmt_when(rec["resolved"], "iso"), int(rec["fee"]),
         int(bool(rec["paid"])), int(bool(rec["digitized"] and finished)), str(bool(rec["eid"])), rec["name"],
         rec["id_number"], rec["phone"], rec["address"], summary, UNITS[rec["unit"]] if rec["unit"] >= 0 else None,
+        *_index766_cells(rec, finished),
     ]
+
+
+def _index766_cells(rec: dict, finished: bool) -> list:
+    """Supplement request and completion, digitised components, reused data and the e-result's path.
+
+    Drawn from a generator seeded by the dossier id (never from the file's own), so that the older
+    columns keep their values; a supplement falls between reception and the result (or the export's
+    end for a dossier still waiting for it, status 5).
+    """
+    key = rec["id"] or f"row-{rec['day']}"
+    rng = np.random.default_rng((SEED, zlib.crc32(key.encode("utf-8")), 766))
+    received = rec["received"] if isinstance(rec["received"], dt.datetime) else None
+    resolved = rec["resolved"] if isinstance(rec["resolved"], dt.datetime) else None
+    asked = done = None
+    if received is not None and (rec["status"] == 5 or rng.random() < SUPPLEMENT_SHARE):
+        limit = resolved or dt.datetime.fromisoformat(LAST_DAY) + dt.timedelta(hours=23)
+        span = max((limit - received).total_seconds(), 0.0)
+        asked = received + dt.timedelta(seconds=span * rng.uniform(0.05, 0.45))
+        if rec["status"] != 5:
+            done = asked + dt.timedelta(seconds=(limit - asked).total_seconds() * rng.uniform(0.2, 0.8))
+    day = np.array([_day(received.date().isoformat())]) if received is not None else np.array([_day(LAST_DAY)])
+    components = bool(rng.random() < _trend(COMPONENTS_DIGITIZED, day)[0])
+    reused = components and bool(rng.random() < _trend(DATA_REUSED, day)[0])
+    path = (f"/KetQua/{received:%Y}/{rec['id']}.pdf" if finished and rec["digitized"] and received and rec["id"]
+            else None)
+    return [_fmt_when(asked, "iso"), _fmt_when(done, "iso"), int(components), int(reused), path]
 
 
 def _dossier_api_csv(world: _World) -> _Output:

@@ -128,3 +128,21 @@ def _form06a_units(world: _World) -> _Output:
     entry = {"kind": "report06a", "format": "xlsx", "sheet": "06a", "group_kind": "unit",
              "period": [start, end], "rows": len(rows), "records": rows, "layout": {"06a": sheet.layout()}}
     return _Output(name, _xlsx_bytes(sheet), entry)
+
+
+def _form06a_official_window(world: _World) -> _Output:
+    """Form 06a of 2026-Q1 titled with its official reporting window (15/12/2025-14/03/2026, Nghị định 09/2019)."""
+    d = world.dossiers
+    field_index = {f: k for k, f in enumerate(FIELDS)}
+    groups = np.array([field_index[p.field] for p in PROCEDURES])[d["proc"].to_numpy()]
+    start, end = "2025-12-15", "2026-03-14"
+    counts = _form06a_counts(d, start, end, groups, FIELDS)
+    sheet, rows = _form06a_sheet("Quý I năm 2026", start, end, "Lĩnh vực, công việc giải quyết theo cấp",
+                                 SECTIONS, counts)
+    name = "bao_cao_06a_2026_Q1_ky_chinh_thuc.xlsx"
+    entry = {"kind": "report06a", "format": "xlsx", "sheet": "06a", "group_kind": "field",
+             "period": [start, end], "reports_period": "2026-Q1", "rows": len(rows), "records": rows,
+             "layout": {"06a": sheet.layout()},
+             "notes": "Titled with the official reporting window of 2026-Q1 (Nghị định 09/2019/NĐ-CP: the 15th of "
+                      "the month before the quarter to the 14th of its last month); counts over the window's dates."}
+    return _Output(name, _xlsx_bytes(sheet), entry)

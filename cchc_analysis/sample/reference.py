@@ -212,7 +212,13 @@ API_COLUMNS = (
     "NgayTiepNhan", "NgayHenTra", "NgayKetThucXuLy", "CoPhiLePhi", "DuocThanhToanTrucTuyen", "DaSoHoaKetQua",
     "TaiKhoanDuocXacThucVoiVNeID", "ChuHoSo", "SoGiayToChuHoSo", "SoDienThoaiChuHoSo", "DiaChiChuHoSo",
     "TrichYeuHoSo", "DonViTiepNhan",
+    # fields the national service index (QĐ 766) reads, after the older columns
+    "NgayYeuCauBoSung", "NgayHoanThanhBoSung", "HoSoCoThanhPhanSoHoa", "DuocTaiSuDung", "DuongDanTepTinKetQua",
 )
+#: Share of dossiers asked for a supplement, and of dossiers with digitised components, reused data.
+SUPPLEMENT_SHARE = 0.12
+COMPONENTS_DIGITIZED = (("2025-07-01", 0.62), ("2026-09-30", 0.90))
+DATA_REUSED = (("2025-07-01", 0.30), ("2026-09-30", 0.65))
 # Where the cells planted with problems live, per dossier export style (record key -> header).
 LIST_PROBLEM_COLUMNS = {"id": "Mã hồ sơ", "received": "Ngày tiếp nhận", "resolved": "Ngày có kết quả",
                         "channel": "Hình thức nộp"}
