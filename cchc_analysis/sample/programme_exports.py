@@ -226,6 +226,12 @@ TASKS = (
 TASKS_NAME = "nhiem_vu_cchc_2021_2030.xlsx"
 TASKS_HEADER = ("STT", "Nhiệm vụ", "Đơn vị chủ trì", "Đơn vị phối hợp", "Thời hạn", "Tình trạng", "Ngày hoàn thành",
                 "Ghi chú")
+#: Tasks whose state is set rather than drawn: one dropped, and future ones not started yet.
+FIXED_STATES = {
+    "Đề xuất sửa đổi quy định về quản lý cụm công nghiệp trên địa bàn tỉnh": "cancelled",
+    "Khai thác kho dữ liệu dùng chung của tỉnh cho dịch vụ công trực tuyến": "not_started",
+    "Xây dựng phương án tự chủ tài chính giai đoạn 2026-2030": "not_started",
+}
 _STATUS_TEXT = {"done": "Đã hoàn thành", "late": "Hoàn thành trễ hạn", "in_progress": "Đang thực hiện",
                 "not_started": "Chưa thực hiện", "cancelled": "Hủy bỏ"}
 
@@ -268,11 +274,14 @@ def task_register(world: _World) -> _Output:
         for k, (task, unit, deadline) in enumerate(tasks, start=1):
             due = dt.date.fromisoformat(deadline) if deadline else None
             state, done = _task_state(rng, due, as_of)
+            if task in FIXED_STATES:
+                state, done = FIXED_STATES[task], None
             due_cell = f"{due:%d/%m/%Y}" if due and rng.random() < 0.7 else (
                 f"Quý {('I', 'II', 'III', 'IV')[(due.month - 1) // 3]}/{due.year}" if due and due.month % 3 == 0
                 and due.day >= 30 else (f"{due:%d/%m/%Y}" if due else ("Hằng năm" if k % 2 else "Thường xuyên")))
             support = "Các phòng, đơn vị thuộc Sở" if unit == 0 else "Văn phòng Sở"
-            note = "Chậm do chờ hướng dẫn của Bộ" if state == "late" else None
+            note = {"late": "Chậm do chờ hướng dẫn của Bộ", "cancelled": "Không còn phù hợp sau sắp xếp chính quyền "
+                    "hai cấp"}.get(state)
             row = sheet.add("data", [k, task, UNITS_OF_THE_DEPARTMENT[unit], support, due_cell, _STATUS_TEXT[state],
                                      f"{done:%d/%m/%Y}" if done else None, note])
             records.append({"row": row + 1, "area": area, "task": task, "lead_unit": UNITS_OF_THE_DEPARTMENT[unit],
