@@ -86,7 +86,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("inputs", nargs="*", metavar="INPUT", help="tệp hoặc thư mục (mặc định data/raw)")
     p.add_argument("--out", default=str(config.PROCESSED_DIR), help="thư mục kết quả (data/processed)")
     p.add_argument("--kind", choices=["dossiers", "report06a", "evaluations", "survey", "budget",
-                                      "payroll", "manual"], help="buộc loại dữ liệu cho mọi tệp")
+                                      "payroll", "manual", "procedures", "tasks"],
+                   help="buộc loại dữ liệu cho mọi tệp")
     p.add_argument("-q", "--quiet", action="store_true", help="không hiện thanh tiến trình")
     p.set_defaults(func=_cmd_clean)
 

@@ -29,6 +29,8 @@ KIND_LABELS_VI = {
     "budget": "Kinh phí đơn vị sự nghiệp",
     "payroll": "Biên chế, số người làm việc",
     "manual": "Chỉ tiêu tổng hợp thủ công",
+    "procedures": "Danh mục thủ tục hành chính",
+    "tasks": "Nhiệm vụ của Chương trình CCHC",
 }
 RECONCILIATION_HEADERS_VI = {
     "file": "Tệp", "sheet": "Trang tính", "kind": "Loại dữ liệu", "rows_read": "Dòng đọc được",

@@ -24,6 +24,9 @@ from cchc_analysis.io import write_bytes_atomic, write_csv_atomic
 
 QUARANTINE_COLUMNS = ["file", "sheet", "row", "column", "value", "reason"]
 RECONCILIATION_COLUMNS = ["file", "sheet", "kind", "rows_read", "rows_kept", "rows_quarantined", "rows_duplicate"]
+#: Columns after the counts: the period a sheet's rows were placed in (form 06a: its reporting period or,
+#: when it matches none, its window as written) and a note for the analyst (a plain Vietnamese sentence).
+RECONCILIATION_EXTRA = ["period", "note"]
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,8 @@ class SheetCounts:
     rows_kept: int = 0
     rows_quarantined: int = 0
     rows_duplicate: int = 0
+    period: str | None = None
+    note: str | None = None
 
     @property
     def balanced(self) -> bool:
@@ -111,7 +116,7 @@ def reconciliation_frame(counts: Iterable[SheetCounts]) -> pd.DataFrame:
     >>> reconciliation_frame([SheetCounts("a.csv", None, "dossiers", 2, 2)]).rows_read.tolist()
     [2]
     """
-    frame = pd.DataFrame([asdict(c) for c in counts], columns=RECONCILIATION_COLUMNS)
+    frame = pd.DataFrame([asdict(c) for c in counts], columns=RECONCILIATION_COLUMNS + RECONCILIATION_EXTRA)
     for col in RECONCILIATION_COLUMNS[3:]:
         frame[col] = frame[col].astype("int64")
     return frame

@@ -193,3 +193,46 @@ SURVEY_COMMENTS = _schema("survey_comments", {
     "source": _text(),
 })  # fmt: skip
 register("survey_comments", SURVEY_COMMENTS, ["respondent_id", "source"])
+
+
+# --- procedures and tasks (CONTRACT.md v2): the procedure catalogue and the programme's task register ---
+PROCEDURE_LEVELS = SERVICE_LEVELS
+PROCEDURES = _schema("procedures", {
+    "procedure_code": _text(unique=True),
+    "procedure_name": _text(),
+    "field": _text(nullable=True),  # an internal procedure (TTHC nội bộ) may belong to no field
+    "level": _one_of(PROCEDURE_LEVELS, nullable=True),
+    "eligible_online": pa.Column("boolean", nullable=True),
+    "fee_required": pa.Column("boolean", nullable=True),
+    "online_payment": pa.Column("boolean", nullable=True),
+    "on_national_portal": pa.Column("boolean", nullable=True),
+    "internal": pa.Column("boolean", nullable=True),
+    "published": pa.Column("boolean", nullable=True),
+    "source": _text(),
+})  # fmt: skip
+register("procedures", PROCEDURES, ["procedure_code"])
+
+#: Legal handling time of each catalogue procedure (not in the contract: a side table for the 766 index,
+#: which judges a dossier without a due date against it).
+PROCEDURE_TERMS = _schema("procedure_terms", {
+    "procedure_code": _text(unique=True),
+    "legal_days": pa.Column("float64", pa.Check.ge(0)),
+    "day_kind": _one_of(("working", "calendar")),
+    "source": _text(),
+})  # fmt: skip
+register("procedure_terms", PROCEDURE_TERMS, ["procedure_code"])
+
+TASK_AREAS = ("II.1", "II.2", "II.3", "II.4", "II.5", "II.6", "III")
+TASK_STATUSES = ("done", "in_progress", "not_started", "cancelled")
+TASKS = _schema("tasks", {
+    "task_id": _text(unique=True),
+    "area": _one_of(TASK_AREAS),
+    "task": _text(),
+    "lead_unit": _text(nullable=True),
+    "deadline": pa.Column(DATETIME, nullable=True),
+    "status": _one_of(TASK_STATUSES),
+    "done_at": pa.Column(DATETIME, nullable=True),
+    "note": _text(nullable=True),
+    "source": _text(),
+})  # fmt: skip
+register("tasks", TASKS, ["task_id"])

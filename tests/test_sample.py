@@ -20,7 +20,8 @@ import pytest
 from cchc_analysis.sample import STATUS_CANONICAL, generate
 
 COMMITTED = Path(__file__).resolve().parents[1] / "data" / "raw" / "sample"
-KINDS = {"dossiers", "report06a", "evaluations", "survey", "budget", "payroll", "manual"}
+KINDS = {"dossiers", "report06a", "evaluations", "survey", "budget", "payroll", "manual", "procedures", "tasks",
+         "portal766"}
 STATUS_BY_LABEL = {
     "Mới đăng ký": "registered", "Được tiếp nhận": "in_progress", "Đang xử lý": "in_progress",
     "Yêu cầu bổ sung": "supplement", "Yêu cầu thực hiện nghĩa vụ tài chính": "awaiting_payment",
@@ -46,7 +47,9 @@ def manifest(sample_dir: Path) -> dict:
 
 
 def _files_of(manifest: dict, kind: str) -> dict[str, dict]:
-    return {name: entry for name, entry in manifest["files"].items() if entry["kind"] == kind}
+    """Files of a kind; for dossiers, the Department's own exports (not its merged-in predecessor's)."""
+    return {name: entry for name, entry in manifest["files"].items()
+            if entry["kind"] == kind and not entry.get("predecessor")}
 
 
 def _parse_when(value: object) -> pd.Timestamp | None:
@@ -238,7 +241,7 @@ def test_form06a_totals_and_on_time(sample_dir: Path, manifest: dict) -> None:
         total = values.iloc[total_row].astype(int).tolist()
         assert total[0] == total[4] + total[8]  # received = resolved + pending
         assert 0.85 <= (total[5] + total[6]) / total[4] <= 0.95, name
-        if entry["group_kind"] == "field":
+        if entry["group_kind"] == "field" and "reports_period" not in entry:  # the yearly forms
             year = entry["period"][0][:4]
             in_period = total[1] + total[2]
             assert abs(in_period - manifest["story"]["dossiers_received"][year]) < 0.03 * in_period
@@ -286,3 +289,118 @@ def test_text_numbers_in_manual_and_budget_sheets(sample_dir: Path, manifest: di
         for row, col in cells:
             value = frame.iat[row - 1, ord(col) - ord("A")]
             assert isinstance(value, str) and re.fullmatch(r"\d{1,3}(\.\d{3})*(,\d)?", value), (name, row, col)
+
+
+# --- v2 inputs: catalogue, task register, official window, merged units, QĐ 766 -----------------
+
+
+def test_catalogue_lists_every_procedure_the_dossiers_use(sample_dir: Path, manifest: dict) -> None:
+    entry = manifest["files"]["danh_muc_tthc_so_cong_thuong.xlsx"]
+    grid = _grid(sample_dir / "danh_muc_tthc_so_cong_thuong.xlsx")
+    codes = {r["procedure_code"] for r in entry["records"]}
+    assert 60 <= len(codes) == len(entry["records"]) <= 120
+    for r in entry["records"]:
+        assert grid[r["row"] - 1][1] == r["procedure_code"]
+    api = pd.read_csv(sample_dir / "ho_so_dong_bo_2025Q3_2026Q3.csv", dtype=str, encoding="utf-8-sig")
+    assert set(api["MaTTHC"]) <= codes
+    internal = [r for r in entry["records"] if r["internal"]]
+    assert 5 <= len(internal) < len(codes) and any(not r["published"] for r in internal)
+    fee = [r for r in entry["records"] if r["fee_required"] and r["eligible_online"]]
+    assert 0 < sum(bool(r["online_payment"]) for r in fee) < len(fee)
+
+
+def test_catalogue_cleans_to_the_records_of_the_manifest(sample_dir: Path, manifest: dict, tmp_path: Path) -> None:
+    from cchc_analysis.ingest.pipeline import clean
+
+    report = clean([sample_dir / "danh_muc_tthc_so_cong_thuong.xlsx"], tmp_path, progress=False)
+    assert report.exit_code == 0 and not len(report.quarantine)
+    table = pd.read_parquet(tmp_path / "procedures.parquet").set_index("procedure_code")
+    for r in manifest["files"]["danh_muc_tthc_so_cong_thuong.xlsx"]["records"]:
+        got = table.loc[r["procedure_code"]]
+        for key in ("procedure_name", "field", "level", "eligible_online", "fee_required", "online_payment",
+                    "on_national_portal", "internal", "published"):
+            value = None if pd.isna(got[key]) else got[key]
+            assert value == r[key], (r["procedure_code"], key, value, r[key])
+
+
+def test_task_register_covers_every_area_with_done_late_and_open_tasks(manifest: dict) -> None:
+    records = manifest["files"]["nhiem_vu_cchc_2021_2030.xlsx"]["records"]
+    assert {r["area"] for r in records} == {"II.1", "II.2", "II.3", "II.4", "II.5", "II.6", "III"}
+    deadlines = {r["deadline"][:4] for r in records if r["deadline"]}
+    assert deadlines == {"2021", "2022", "2023", "2024", "2025", "2026"}
+    assert any(r["late"] for r in records)
+    assert {r["status"] for r in records} == {"done", "in_progress", "not_started", "cancelled"}
+    for r in records:
+        if r["late"]:
+            assert r["done_at"] > r["deadline"]
+
+
+def test_task_register_cleans_to_the_records_of_the_manifest(sample_dir: Path, manifest: dict,
+                                                              tmp_path: Path) -> None:
+    from cchc_analysis.ingest.pipeline import clean
+
+    clean([sample_dir / "nhiem_vu_cchc_2021_2030.xlsx"], tmp_path, progress=False)
+    table = pd.read_parquet(tmp_path / "tasks.parquet").set_index("task")
+    records = manifest["files"]["nhiem_vu_cchc_2021_2030.xlsx"]["records"]
+    assert len(table) == len(records)
+    for r in records:
+        got = table.loc[r["task"]]
+        assert (got["area"], got["lead_unit"], got["status"]) == (r["area"], r["lead_unit"], r["status"])
+        assert (None if pd.isna(got["deadline"]) else str(got["deadline"].date())) == r["deadline"]
+        assert (None if pd.isna(got["done_at"]) else str(got["done_at"].date())) == r["done_at"]
+
+
+def test_form06a_with_an_official_window_is_placed_in_its_quarter(sample_dir: Path, tmp_path: Path) -> None:
+    from cchc_analysis.ingest.pipeline import clean
+
+    clean([sample_dir / "bao_cao_06a_2026_Q1_ky_chinh_thuc.xlsx"], tmp_path, progress=False)
+    frame = pd.read_parquet(tmp_path / "report06a.parquet")
+    assert set(frame["period_start"]) == {pd.Timestamp("2025-12-15")}
+    assert set(frame["period_end"]) == {pd.Timestamp("2026-03-14")}
+    recon = pd.read_csv(tmp_path / "reconciliation.csv", encoding="utf-8-sig")
+    assert recon["period"].tolist() == ["2026-Q1"]
+
+
+def test_merged_unit_dossiers_before_the_merger(sample_dir: Path, manifest: dict) -> None:
+    import yaml
+
+    entry = manifest["files"]["ho_so_ninh_thuan_2021_2025H1.xlsx"]
+    frame = pd.read_excel(sample_dir / "ho_so_ninh_thuan_2021_2025H1.xlsx", engine="calamine", header=5, dtype=str)
+    frame = frame[frame["Mã hồ sơ"].notna()]
+    assert len(frame) == entry["rows"]
+    received = pd.to_datetime(frame["Ngày tiếp nhận"], format="%d/%m/%Y %H:%M")
+    assert received.min() >= pd.Timestamp("2021-01-01") and received.max() < pd.Timestamp("2025-07-01")
+    units = yaml.safe_load((Path(__file__).resolve().parents[1] / "cchc_analysis" / "registry" / "units.yaml")
+                           .read_text(encoding="utf-8"))
+    assert set(frame["Đơn vị tiếp nhận"]) == {entry["unit"]} and entry["unit"] in {m["from"] for m in units["merges"]}
+    for year, n in entry["received_by_year"].items():
+        assert 500 <= n <= 2000, (year, n)
+
+
+def test_api_dump_carries_supplement_dates_within_the_dossier_life(sample_dir: Path) -> None:
+    api = pd.read_csv(sample_dir / "ho_so_dong_bo_2025Q3_2026Q3.csv", dtype=str, keep_default_na=False,
+                      encoding="utf-8-sig")
+    asked = api[api["NgayYeuCauBoSung"] != ""]
+    assert 0.08 < len(asked) / len(api) < 0.25
+    assert (asked["NgayYeuCauBoSung"] >= asked["NgayTiepNhan"]).all()
+    done = asked[asked["NgayHoanThanhBoSung"] != ""]
+    assert (done["NgayHoanThanhBoSung"] > done["NgayYeuCauBoSung"]).all()
+    finished = done[done["NgayKetThucXuLy"] != ""]
+    assert (finished["NgayHoanThanhBoSung"] <= finished["NgayKetThucXuLy"]).all()
+    assert (api[api["TrangThaiHoSoId"] == "5"]["NgayHoanThanhBoSung"] == "").all()
+    assert set(api["HoSoCoThanhPhanSoHoa"]) == {"0", "1"} and set(api["DuocTaiSuDung"]) == {"0", "1"}
+    assert (api[api["DuocTaiSuDung"] == "1"]["HoSoCoThanhPhanSoHoa"] == "1").all()
+
+
+def test_portal_766_months_stay_within_the_group_maxima(sample_dir: Path, manifest: dict) -> None:
+    maxima = {"CKMB": 18, "TDGQ": 20, "CLGQ": 12, "TTTT": 10, "MDSH": 22, "MDHL": 18}
+    files = _files_of(manifest, "portal766")
+    assert sorted(e["period"] for e in files.values()) == [f"2025-{m:02d}" for m in range(1, 13)]
+    for name in files:
+        frame = pd.read_excel(sample_dir / name, engine="calamine")
+        assert list(frame.columns) == ["ID", "TEN", "MA_COQUAN", "LOAI_COQUAN", "CAPDONVIID", "TDGQ", "MDHL", "MDSH",
+                                       "TTTT", "CLGQ", "CKMB", "TONG_SCORE"]
+        assert "Sở Công Thương tỉnh Khánh Hòa" in set(frame["TEN"]) and len(frame) > 1
+        for group, top in maxima.items():
+            assert frame[group].between(0, top).all(), (name, group)
+        assert (frame[list(maxima)].sum(axis=1) - frame["TONG_SCORE"]).abs().max() < 0.011

@@ -55,7 +55,8 @@ from cchc_analysis.quality import (
 __all__ = ["CleanReport", "KIND_MODULES", "SPREADSHEET_SUFFIXES", "available_kinds", "clean", "expand_inputs"]
 
 #: Modules (under ``cchc_analysis.ingest``) that declare kinds; an absent one is skipped.
-KIND_MODULES = ("dossiers", "report06a", "evaluations", "surveys", "finance", "manual")
+KIND_MODULES = ("dossiers", "report06a", "evaluations", "surveys", "finance", "manual",
+                "procedures", "tasks")
 #: Files taken when walking a folder (see :mod:`cchc_analysis.ingest.inputs`, the one walker).
 SPREADSHEET_SUFFIXES = EXPORT_SUFFIXES
 
@@ -130,6 +131,10 @@ class CleanReport:
                 lines.extend(f"  - {line}" for line in gap_lines(gaps.head(20)))
                 if len(gaps) > 20:
                     lines.append(f"  - … và {_n(len(gaps) - 20)} nhãn khác (xem quarantine.csv).")
+        noted = [c for c in self.counts if c.note]
+        if noted:
+            lines.append("Ghi chú theo tệp (xem reconciliation.csv, cột note):")
+            lines += [f"  - {c.file}{'#' + c.sheet if c.sheet else ''}: {c.note}" for c in noted]
         if self.warnings:
             lines.append(f"Cảnh báo: {_n(len(self.warnings))} (đã in ở trên).")
         return lines

@@ -19,6 +19,11 @@ A data row whose counts are not whole non-negative numbers, or do not add up wit
 
 The period is read from the title block (``Từ ngày 01/01/2024 đến ngày 31/12/2024``, ``Quý II năm
 2025``, ``Năm 2024``); a form without one is quarantined whole, since its rows cannot be placed in time.
+A title may give the official reporting window of Nghị định 09/2019/NĐ-CP instead (``Từ ngày 15/12/2024
+đến ngày 14/12/2025``, ``(Từ 15/12/2024 đến 14/3/2025)``): ``period_start``/``period_end`` keep the
+window's own dates and :func:`window_period` names the period it reports (2025, 2025-Q1). A window
+that matches no period is never dropped: its rows are kept with its dates, and ``reconciliation.csv``
+(``period``, ``note``) and the ``cchc clean`` summary name it.
 """
 
 from __future__ import annotations
@@ -32,10 +37,11 @@ from cchc_analysis.ingest.base import CleanContext, Header, Kind, KindResult, Ra
 from cchc_analysis.ingest.detect import MAX_SCAN_ROWS, _label_options, find_header
 from cchc_analysis.ingest.text import fold
 from cchc_analysis.ingest.values import as_int, as_text, parse_period
+from cchc_analysis.periods import Period
 from cchc_analysis.quality import QuarantineRecord, SheetCounts
 from cchc_analysis.schemas import REPORT06A, REPORT06A_COUNTS
 
-__all__ = ["KINDS", "clean", "locate"]
+__all__ = ["KINDS", "clean", "locate", "window_period"]
 
 OUTPUT_COLUMNS = list(REPORT06A.columns)
 #: Form column number of each count column.
@@ -282,6 +288,42 @@ def _clean_table(table: SheetTable) -> tuple[pd.DataFrame, list[QuarantineRecord
     return out[OUTPUT_COLUMNS], records, int((~good).sum())
 
 
+def window_period(start: object, end: object) -> tuple[Period | None, str | None]:
+    """The period a form's dates report, and a note for the analyst when they are not a plain calendar period.
+
+    A calendar year, half, quarter or month is itself; an official reporting window (15th to 14th,
+    Nghị định 09/2019/NĐ-CP; nine months too) gives the period it reports; anything else gives
+    ``None`` and a note naming the window.
+
+    >>> window_period("2025-01-01", "2025-03-31")
+    (Period(start=datetime.date(2025, 1, 1), end=datetime.date(2025, 3, 31), kind='quarter'), None)
+    >>> period, note = window_period("2024-12-15", "2025-12-14")
+    >>> period.label, note
+    ('2025', 'Kỳ báo cáo chính thức 15/12/2024–14/12/2025 (Nghị định 09/2019/NĐ-CP): tính cho năm 2025.')
+    >>> window_period("2025-03-01", "2025-05-20")[0] is None
+    True
+    """
+    window = Period.window(start, end)
+    if window.kind != "window":
+        return window, None
+    official = Period.from_official_window(window.start, window.end)
+    if official is not None:
+        return official, (f"Kỳ báo cáo chính thức {window.label_vi} (Nghị định 09/2019/NĐ-CP): "
+                          f"tính cho {official.label_vi}.")
+    return None, (f"Kỳ báo cáo {window.label_vi} không khớp năm, 6 tháng, quý hay tháng nào (kể cả kỳ báo cáo "
+                  "chính thức từ ngày 15 đến ngày 14): các dòng vẫn được giữ với đúng ngày đầu, ngày cuối kỳ "
+                  "này nhưng không được xếp vào kỳ nào khi tính chỉ tiêu.")
+
+
+def _period_fields(table: SheetTable) -> tuple[str | None, str | None]:
+    """``period`` and ``note`` of the reconciliation row of one form."""
+    period = parse_period(table.title)
+    if period is None:
+        return None, None
+    matched, note = window_period(*period)
+    return (matched.label if matched else Period.window(*period).label), note
+
+
 def clean(tables: list[SheetTable], ctx: CleanContext) -> KindResult:
     """Clean every 06a sheet of a run (see the module docstring)."""
     result = KindResult()
@@ -292,8 +334,9 @@ def clean(tables: list[SheetTable], ctx: CleanContext) -> KindResult:
         ctx.progress(len(table.data))
         frames.append(frame)
         records.extend(bad)
+        period, note = _period_fields(table)
         result.counts.append(SheetCounts(table.file.name, table.sheet, "report06a", len(table.data),
-                                         len(frame), n_bad, 0))
+                                         len(frame), n_bad, 0, period=period, note=note))
     ordered = sorted(zip(tables, frames, strict=True), key=lambda pair: (pair[0].file.name, pair[0].sheet or ""))
     frames = [frame for _, frame in ordered]
     result.tables["report06a"] = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=OUTPUT_COLUMNS)

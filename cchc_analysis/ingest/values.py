@@ -598,7 +598,11 @@ def map_flags(values: pd.Series) -> tuple[pd.Series, pd.Series]:
 # --- reporting periods ---
 
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
-_RANGE_RE = re.compile(r"(?:tu ngay|tu)?\s*(\d{1,2}) (\d{1,2}) (\d{4}) (?:den ngay|den|toi) (\d{1,2}) (\d{1,2}) (\d{4})")
+# A date range: "từ (ngày) 15/12/2024 đến (hết) (ngày) 14/12/2025", "15/12/2024 - 14/12/2025" (the dash folds
+# away), or spelled out "từ ngày 15 tháng 12 năm 2024 đến ngày 14 tháng 12 năm 2025".
+_DATE_WORDS = r"(?:ngay )?(\d{1,2}) (?:thang )?(\d{1,2}) (?:nam )?(\d{4})"
+_RANGE_RE = re.compile(rf"(?:tu ngay|tu)?\s*{_DATE_WORDS} (?:den|toi)(?: het)?(?: ngay)? {_DATE_WORDS}")
+_DASH_RANGE_RE = re.compile(r"(\d{4})\s*[-–—]\s*(\d{1,2}\s*[/.-])")
 _QUARTER_RE = re.compile(r"quy (i{1,3}|iv|[1-4])(?: nam)? (\d{4})")
 _HALF_RE = re.compile(r"(6|sau) thang (dau|cuoi)(?: nam)? (\d{4})")
 _NINE_RE = re.compile(r"9 thang(?: dau)?(?: nam)? (\d{4})")
@@ -613,14 +617,25 @@ def parse_period(lines: list[str]) -> tuple[dt.date, dt.date] | None:
     (datetime.date(2024, 1, 1), datetime.date(2024, 12, 31))
     >>> parse_period(["Kỳ báo cáo: Quý II năm 2025"]), parse_period(["6 tháng đầu năm 2025"])[1]
     ((datetime.date(2025, 4, 1), datetime.date(2025, 6, 30)), datetime.date(2025, 6, 30))
+
+    Official reporting windows (Nghị định 09/2019/NĐ-CP: the 15th to the 14th) are read as written,
+    with or without ``ngày``, with a dash, or spelled out; a range that ends before it starts is no period:
+
+    >>> parse_period(["(Từ 15/12/2024 đến 14/3/2025)"])
+    (datetime.date(2024, 12, 15), datetime.date(2025, 3, 14))
+    >>> parse_period(["Kỳ báo cáo: 15/12/2024 - 14/12/2025"])[0], parse_period(["Từ 15/12/2025 đến 14/12/2024"])
+    (datetime.date(2024, 12, 15), None)
+    >>> parse_period(["Từ ngày 15 tháng 12 năm 2024 đến hết ngày 14 tháng 12 năm 2025"])[1]
+    datetime.date(2025, 12, 14)
     """
-    text = " ".join(fold(line) for line in lines)
+    text = " ".join(fold(_DASH_RANGE_RE.sub(r"\1 đến \2", line)) for line in lines)
     if m := _RANGE_RE.search(text):
         d1, m1, y1, d2, m2, y2 = map(int, m.groups())
         try:
-            return dt.date(y1, m1, d1), dt.date(y2, m2, d2)
+            first, last = dt.date(y1, m1, d1), dt.date(y2, m2, d2)
         except ValueError:
             return None
+        return (first, last) if first <= last else None
     if m := _QUARTER_RE.search(text):
         q = _ROMAN.get(m.group(1)) or int(m.group(1))
         return _span(int(m.group(2)), 3 * q - 2, 3 * q)
