@@ -52,7 +52,7 @@ from cchc_analysis.quality import (
 __all__ = ["CleanReport", "KIND_MODULES", "SPREADSHEET_SUFFIXES", "available_kinds", "clean", "expand_inputs"]
 
 #: Modules (under ``cchc_analysis.ingest``) that declare kinds; an absent one is skipped.
-KIND_MODULES = ("dossiers", "report06a", "evaluations", "surveys", "finance", "manual")
+KIND_MODULES = ("dossiers", "report06a", "evaluations", "surveys", "finance", "manual", "portal766")
 #: Files taken when walking a folder (a file named on the command line is always tried).
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".tsv", ".txt", ".htm", ".html")
 _SKIPPED_NAMES = {"readme.md", "readme.txt", "readme"}
