@@ -105,18 +105,26 @@ def _procedure_key(frame: pd.DataFrame) -> pd.Series:
 def _events(events: pd.DataFrame | None) -> pd.DataFrame:
     """First and second supplement requests and the first completion after the first request, per dossier."""
     cols = ["request1_at", "request2_at", "completed1_at"]
+    out = pd.DataFrame({c: pd.Series(dtype="datetime64[us]") for c in cols},
+                       index=pd.Index([], name="dossier_id", dtype="string"))
     if events is None or events.empty:
-        return pd.DataFrame(columns=cols, index=pd.Index([], name="dossier_id"))
-    ev = events[["dossier_id", "event", "at"]].dropna().sort_values(["dossier_id", "at"], kind="stable")
-    req = ev[ev["event"] == "supplement_requested"]
-    ranked = req.assign(rank=req.groupby("dossier_id").cumcount())
-    first = ranked[ranked["rank"] == 0].set_index("dossier_id")["at"].rename("request1_at")
-    second = ranked[ranked["rank"] == 1].set_index("dossier_id")["at"].rename("request2_at")
-    done = ev[ev["event"] == "supplement_completed"].merge(first, left_on="dossier_id", right_index=True)
-    done = done[done["at"] >= done["request1_at"]].groupby("dossier_id")["at"].min().rename("completed1_at")
-    out = pd.concat([first, second, done], axis=1)
-    out.index.name = "dossier_id"
-    return out
+        return out
+    ev = events[["dossier_id", "event", "at"]].dropna()
+    ev = ev.assign(dossier_id=ev["dossier_id"].astype(str), at=pd.to_datetime(ev["at"]))
+    ev = ev.sort_values(["dossier_id", "at"], kind="stable").reset_index(drop=True)
+    req = ev[(ev["event"] == "supplement_requested").to_numpy(dtype=bool)]
+    if req.empty:
+        return out
+    rank = req.groupby("dossier_id").cumcount().to_numpy()
+    first = req[rank == 0].set_index("dossier_id")["at"]
+    second = req[rank == 1].set_index("dossier_id")["at"]
+    done = ev[(ev["event"] == "supplement_completed").to_numpy(dtype=bool)]
+    asked = pd.to_datetime(done["dossier_id"].map(first))
+    done = done[(done["at"] >= asked).fillna(False).to_numpy(dtype=bool)].groupby("dossier_id")["at"].min()
+    found = pd.DataFrame({"request1_at": first, "request2_at": second.reindex(first.index),
+                          "completed1_at": done.reindex(first.index)})
+    found.index.name = "dossier_id"
+    return found
 
 
 def build(tables: dict[str, pd.DataFrame], agency: str | None = None) -> Model:
