@@ -51,18 +51,20 @@ def _filter(frame: pd.DataFrame, field: str | None, procedure: str | None, unit:
     return frame
 
 
-def _allocate(led: pd.DataFrame, sub: pd.Series, by: str) -> pd.DataFrame:
-    """Share one sub-indicator's lost points among the values of ``by`` by shortfall."""
-    lost = float(sub["max"] - sub["score"])
-    items = led[led["sub_id"] == sub["sub_id"]]
-    keys = [by, "procedure_name"] if by == "procedure" else [by]
+def _allocate(led: pd.DataFrame, subs: pd.DataFrame, by: str) -> pd.DataFrame:
+    """Share each sub-indicator's lost points among the values of ``by`` by shortfall (all at once)."""
+    own = subs[subs["sub_id"] != PORTAL_PART].set_index("sub_id")
+    items = led[led["sub_id"].isin(own.index).to_numpy(dtype=bool)]
+    keys = ["sub_id", by, "procedure_name"] if by == "procedure" else ["sub_id", by]
     items = items.assign(failing=(items["n"] < items["d"]).astype("int64"))
-    agg = items.groupby(keys, dropna=False, sort=True).agg(N=("n", "sum"), D=("d", "sum"), failing=("failing", "sum"))
-    short = (sub["threshold"] * agg["D"] - agg["N"]).clip(lower=0)
-    total = float(short.sum())
-    agg["points_lost"] = lost * short / total if lost > 0 and total > 0 else 0.0
-    agg = agg.reset_index()
-    agg.insert(0, "sub_id", sub["sub_id"])
+    agg = items.groupby(keys, dropna=False, sort=True)[["n", "d", "failing"]].sum().reset_index()
+    agg = agg.rename(columns={"n": "N", "d": "D"})
+    sub_ids = agg["sub_id"]
+    per_sub = lambda col: sub_ids.map(own[col]).astype("float64")  # noqa: E731
+    short = (per_sub("threshold") * agg["D"].astype("float64") - agg["N"].astype("float64")).clip(lower=0)
+    total = short.groupby(sub_ids).transform("sum")
+    lost = (per_sub("max") - per_sub("score")).clip(lower=0)
+    agg["points_lost"] = np.where((lost > 0) & (total > 0), lost * short / total.where(total > 0, 1.0), 0.0)
     return agg
 
 
@@ -99,23 +101,23 @@ def points_lost(model: Model, period: Period | str, by: str = "procedure", group
     led, _ = ledger(model, p)
     if group is not None:
         subs = subs[subs["group"] == group]
-    parts = []
-    for _, sub in subs.iterrows():
-        if sub["sub_id"] == PORTAL_PART:
-            lost = float(sub["max"] - sub["score"]) if not np.isnan(sub["score"]) else np.nan
-            row = {"sub_id": PORTAL_PART, by: UNALLOCATED, "points_lost": lost, "failing": 0, "N": np.nan,
-                   "D": np.nan}
-            if by == "procedure":
-                row["procedure_name"] = sub["name"]
-            part = pd.DataFrame([row])
-        else:
-            part = _allocate(led, sub, by)
-        part.insert(0, "group", sub["group"])
-        part.insert(2, "sub_name", sub["name"])
+    info = subs.set_index("sub_id")
+    parts = [_allocate(led, subs, by)]
+    portal = subs[subs["sub_id"] == PORTAL_PART]
+    if len(portal):
+        part = pd.DataFrame({"sub_id": PORTAL_PART, by: UNALLOCATED, "points_lost": (portal["max"] - portal["score"]),
+                             "failing": 0, "N": np.nan, "D": np.nan, "group": portal["group"],
+                             "sub_name": portal["name"]})
+        if by == "procedure":
+            part["procedure_name"] = portal["name"]
         parts.append(part)
-    if not parts:
-        return pd.DataFrame(columns=["period", "group", "sub_id", "sub_name", by, "points_lost"])
-    out = pd.concat(parts, ignore_index=True)
+    own = parts[0]
+    own["group"] = own["sub_id"].map(info.loc[info.index != PORTAL_PART, "group"])
+    own["sub_name"] = own["sub_id"].map(info.loc[info.index != PORTAL_PART, "name"])
+    out = pd.concat([f for f in parts if len(f)], ignore_index=True) if any(len(f) for f in parts) else parts[0]
+    cols = ["group", "sub_id", "sub_name", by, *(["procedure_name"] if by == "procedure" else []), "points_lost",
+            "failing", "N", "D"]
+    out = out[cols]
     out.insert(0, "period", p.label)
     out = _filter(out, field, procedure, unit)
     order = {g: i for i, g in enumerate(GROUP_ORDER)}
@@ -183,7 +185,8 @@ def what_if(model: Model, period: Period | str, group: str | None = None, top: i
         subs = subs[subs["group"] == group]
     rows = []
     for _, sub in subs.iterrows():
-        alloc = _allocate(led, sub, "procedure").sort_values("points_lost", ascending=False, kind="stable")
+        alloc = _allocate(led, sub.to_frame().T.astype({"max": float, "score": float, "threshold": float}),
+                          "procedure").sort_values("points_lost", ascending=False, kind="stable")
         alloc = alloc[alloc["points_lost"] > 0].head(top)
         base_n, base_d = sub["numerator"], sub["denominator"]
         raised = 0.0

@@ -252,28 +252,42 @@ LEDGER_COLUMNS = ["sub_id", "item", "dossier_id", "procedure", "procedure_name",
                   "reason", "days_late"]
 
 
-def _dossier_ledger(sub_id: str, rows: pd.DataFrame, n: pd.Series, reason: str | pd.Series,
-                    days_late: pd.Series | None = None) -> pd.DataFrame:
-    n = pd.Series(np.asarray(n, dtype="float64"), index=rows.index)
-    return pd.DataFrame({
-        "sub_id": sub_id, "item": "dossier", "dossier_id": rows["dossier_id"], "procedure": rows["procedure"],
-        "procedure_name": rows["procedure_name"], "field": rows["field"], "unit": rows["unit"], "n": n, "d": 1.0,
-        "reason": pd.Series(reason, index=rows.index, dtype="string").where(n < 1),
-        "days_late": (days_late if days_late is not None else pd.Series(0, index=rows.index)).astype("int64"),
-    })  # fmt: skip
+def _strings(values: pd.Series) -> np.ndarray:
+    return values.astype(object).where(values.notna(), None).to_numpy(dtype=object)
 
 
-def _procedure_ledger(sub_id: str, procs: pd.DataFrame, n: pd.Series, reason: str) -> pd.DataFrame:
-    n = pd.Series(np.asarray(n, dtype="float64"), index=procs.index)
-    return pd.DataFrame({
-        "sub_id": sub_id, "item": "procedure", "dossier_id": pd.Series(pd.NA, index=procs.index, dtype="string"),
-        "procedure": procs["procedure"], "procedure_name": procs["procedure_name"], "field": procs["field"],
-        "unit": PROCEDURE_LEVEL, "n": n, "d": 1.0,
-        "reason": pd.Series(reason, index=procs.index, dtype="string").where(n < 1), "days_late": 0,
-    })  # fmt: skip
+@functools.cache
+def _arrays(model: Model) -> dict[str, np.ndarray]:
+    """The dossier columns the ledgers read, as NumPy arrays (flags: filled with False, plus a known mask)."""
+    d = model.dossiers
+    out = {c: _strings(d[c]) for c in ("dossier_id", "procedure", "procedure_name", "field", "unit")}
+    for flag in ("fee", "paid", "result_file", "eid", "components_digitized", "data_reused", "national_store"):
+        out[flag] = d[flag].fillna(False).to_numpy(dtype=bool)
+        out[f"{flag}_known"] = d[flag].notna().to_numpy(dtype=bool)
+    out["online"] = (d["channel"] == "online").fillna(False).to_numpy(dtype=bool)
+    out["dislike"] = d["dislike"].to_numpy(dtype=bool)
+    day = d["received_at"].dt.normalize()
+    out["received_day"] = day.to_numpy(dtype="datetime64[D]")
+    out["received_ok"] = (~d["status"].isin(rules.NOT_RECEIVED)).fillna(False).to_numpy(dtype=bool)
+    return out
 
 
-def _procedures(model: Model, received: pd.DataFrame) -> pd.DataFrame:
+def _dossier_part(sub_id: str, pos: np.ndarray, n: np.ndarray, reason: str | np.ndarray,
+                  days_late: np.ndarray | None = None) -> dict[str, np.ndarray]:
+    n = np.asarray(n, dtype="float64")
+    reasons = np.broadcast_to(np.asarray(reason, dtype=object), n.shape)
+    return {"sub_id": np.full(len(pos), sub_id, dtype=object), "pos": pos, "proc": np.full(len(pos), -1),
+            "n": n, "reason": np.where(n < 1, reasons, None),
+            "days_late": np.zeros(len(pos), dtype="int64") if days_late is None else np.asarray(days_late, "int64")}
+
+
+def _procedure_part(sub_id: str, idx: np.ndarray, n: np.ndarray, reason: str) -> dict[str, np.ndarray]:
+    n = np.asarray(n, dtype="float64")
+    return {"sub_id": np.full(len(idx), sub_id, dtype=object), "pos": np.full(len(idx), -1), "proc": idx, "n": n,
+            "reason": np.where(n < 1, reason, None).astype(object), "days_late": np.zeros(len(idx), dtype="int64")}
+
+
+def _procedures(model: Model, a: dict[str, np.ndarray], rec: np.ndarray) -> pd.DataFrame:
     """The procedures in scope: the catalogue's (not internal), else those met in the period's dossiers."""
     if model.catalogue is not None:
         c = model.catalogue
@@ -284,8 +298,9 @@ def _procedures(model: Model, received: pd.DataFrame) -> pd.DataFrame:
             "offered": (c["online_payment"].astype("boolean") & c["on_national_portal"].astype("boolean"))
             if {"online_payment", "on_national_portal"} <= set(c.columns) else pd.NA,
         }).reset_index(drop=True)  # fmt: skip
+    received = model.dossiers.iloc[rec]
     rank = received["service_level"].map({"full": 2, "partial": 1, "none": 0}).astype("float64")
-    g = received.assign(rank=rank).groupby("procedure", sort=True)
+    g = received.assign(rank=rank, fee=received["fee"].fillna(False)).groupby("procedure", sort=True)
     procs = g.agg(procedure_name=("procedure_name", "first"), field=("field", "first"), rank=("rank", "max"),
                   fee=("fee", "max")).reset_index()
     procs["level"] = procs["rank"].map({2: "full", 1: "partial", 0: "none"})
@@ -293,14 +308,9 @@ def _procedures(model: Model, received: pd.DataFrame) -> pd.DataFrame:
     return procs.drop(columns="rank")
 
 
-def _received(d: pd.DataFrame, p: Period) -> pd.DataFrame:
-    day = d["received_at"].dt.normalize()
-    mask = ~d["status"].isin(rules.NOT_RECEIVED) & (day >= pd.Timestamp(p.start)) & (day <= pd.Timestamp(p.end))
-    return d[mask.fillna(False).to_numpy(dtype=bool)]
-
-
-def _known(flag: pd.Series) -> bool:
-    return bool(flag.notna().any())
+def _any_by_procedure(a: dict[str, np.ndarray], rec: np.ndarray, flag: str) -> set[str]:
+    """Procedures with at least one received dossier of the period carrying ``flag``."""
+    return set(a["procedure"][rec[a[flag][rec]]])
 
 
 def ledger(model: Model, period: Period | str) -> tuple[pd.DataFrame, dict[str, str]]:
@@ -317,100 +327,123 @@ def ledger(model: Model, period: Period | str) -> tuple[pd.DataFrame, dict[str, 
 
 @functools.cache
 def _ledger(model: Model, p: Period) -> tuple[pd.DataFrame, dict[str, str]]:
-    d = model.dossiers
-    rec = _received(d, p)
-    parts: list[pd.DataFrame] = []
+    a = _arrays(model)
+    first, last = np.datetime64(p.start, "D"), np.datetime64(p.end, "D")
+    rec = np.flatnonzero(a["received_ok"] & (a["received_day"] >= first) & (a["received_day"] <= last))
+    parts: list[dict[str, np.ndarray]] = []
     missing: dict[str, str] = {}
 
-    judged = rules.judge_on_time(d, p.start, p.end)
-    held = d.loc[judged.index]
-    late_reason = np.where(judged["basis"] == "many_supplements", "Yêu cầu bổ sung hồ sơ nhiều hơn một lần",
-                           np.where(judged["basis"] == "legal",
-                                    "Quá thời hạn giải quyết theo quy định " + judged["days_late"].astype(str)
-                                    + " ngày làm việc",
-                                    "Quá hạn " + judged["days_late"].astype(str) + " ngày"))
-    parts.append(_dossier_ledger("2.1", held, judged["on_time"], pd.Series(late_reason, index=held.index),
-                                 judged["days_late"]))
-    late = (~judged["on_time"]).astype("float64")
-    dislike = held["dislike"].astype("float64")
-    why54 = np.where(late > 0, "Giải quyết quá hạn", "") + np.where(
-        (late > 0) & (dislike > 0), "; ", "") + np.where(dislike > 0, "Có phản ánh hoặc đánh giá không hài lòng", "")
-    parts.append(_dossier_ledger("5.4", held, 1.0 - late - dislike, pd.Series(why54, index=held.index),
-                                 judged["days_late"]))
+    judged = rules.judge_on_time(model.dossiers, p.start, p.end)
+    held = judged.index.to_numpy(dtype="int64")
+    on_time = judged["on_time"].to_numpy(dtype=bool)
+    days = judged["days_late"].to_numpy(dtype="int64")
+    basis = judged["basis"].to_numpy(dtype=object)
+    late_reason = np.where(basis == "many_supplements", "Yêu cầu bổ sung hồ sơ nhiều hơn một lần",
+                           np.where(basis == "legal",
+                                    np.char.add(np.char.add("Quá thời hạn giải quyết theo quy định ", days.astype(str)),
+                                                " ngày làm việc"),
+                                    np.char.add(np.char.add("Quá hạn ", days.astype(str)), " ngày"))).astype(object)
+    parts.append(_dossier_part("2.1", held, on_time, late_reason, days))
+    late = (~on_time).astype("float64")
+    dislike = a["dislike"][held].astype("float64")
+    why54 = np.where((late > 0) & (dislike > 0), "Giải quyết quá hạn; có phản ánh hoặc đánh giá không hài lòng",
+                     np.where(late > 0, "Giải quyết quá hạn", "Có phản ánh hoặc đánh giá không hài lòng")).astype(object)
+    parts.append(_dossier_part("5.4", held, 1.0 - late - dislike, why54, days))
 
-    online = rec["channel"] == "online"
-    parts.append(_dossier_ledger("3.3", rec, online, "Nộp trực tiếp hoặc qua bưu chính"))
-    fee = rec[rec["fee"].fillna(False).to_numpy(dtype=bool)]
-    if _known(rec["paid"]) or not len(fee):
-        parts.append(_dossier_ledger("P.A", fee, fee["paid"].fillna(False), "Có phí, lệ phí nhưng chưa thanh toán "
-                                                                             "trực tuyến"))
+    parts.append(_dossier_part("3.3", rec, a["online"][rec], "Nộp trực tiếp hoặc qua bưu chính"))
+    fee = rec[a["fee"][rec]]
+    paid_known = bool(a["paid_known"][rec].any())
+    if paid_known or not len(fee):
+        parts.append(_dossier_part("P.A", fee, a["paid"][fee], "Có phí, lệ phí nhưng chưa thanh toán trực tuyến"))
     else:
         missing["P.A"] = "Hồ sơ không có cột thanh toán trực tuyến."
+    comps, reused = a["components_digitized"][rec], a["data_reused"][rec]
     flags = {
-        "4.1": (rec["result_file"], rec["result_file"], "Chưa có tệp kết quả điện tử"),
-        "4.2": (rec["components_digitized"], rec["components_digitized"].fillna(False) & rec["result_file"].fillna(False),
+        "4.1": (a["result_file_known"][rec], a["result_file"][rec], "Chưa có tệp kết quả điện tử"),
+        "4.2": (a["components_digitized_known"][rec], comps & a["result_file"][rec],
                 "Chưa số hóa đủ thành phần hồ sơ và kết quả"),
-        "4.3": (rec["data_reused"].fillna(rec["components_digitized"]),
-                rec["data_reused"].fillna(False) | rec["components_digitized"].fillna(False),
+        "4.3": (a["data_reused_known"][rec] | a["components_digitized_known"][rec], reused | comps,
                 "Không tái sử dụng dữ liệu số hóa"),
-        "4.4": (rec["national_store"], rec["national_store"], "Không kết nối kho dữ liệu cá nhân"),
-        "4.5b": (rec["eid"], rec["eid"], "Không khai thác dữ liệu dân cư (VNeID)"),
+        "4.4": (a["national_store_known"][rec], a["national_store"][rec], "Không kết nối kho dữ liệu cá nhân"),
+        "4.5b": (a["eid_known"][rec], a["eid"][rec], "Không khai thác dữ liệu dân cư (VNeID)"),
     }
     for sub_id, (known, n, why) in flags.items():
-        if _known(known) or not len(rec):
-            parts.append(_dossier_ledger(sub_id, rec, n.fillna(False), why))
+        if known.any() or not len(rec):
+            parts.append(_dossier_part(sub_id, rec, n, why))
         else:
             missing[sub_id] = "Hồ sơ không có cột dữ liệu cho chỉ số này."
 
-    procs = _procedures(model, rec)
-    by_proc = rec.groupby("procedure")
-    any_online = by_proc["channel"].agg(lambda s: bool((s == "online").any()))
-    any_paid = by_proc["paid"].agg(lambda s: bool(s.fillna(False).any()))
-    any_eid = by_proc["eid"].agg(lambda s: bool(s.fillna(False).any()))
-    levels = procs["level"].astype("string")
-    parts.append(_procedure_ledger("3.1", procs, levels.isin(["partial", "full"]).fillna(False),
-                                   "TTHC chưa cung cấp dịch vụ công trực tuyến"))
-    provided = procs[levels.isin(["partial", "full"]).fillna(False).to_numpy(dtype=bool)]
-    parts.append(_procedure_ledger("3.2", provided, provided["procedure"].map(any_online).fillna(False),
-                                   "Dịch vụ công trực tuyến không phát sinh hồ sơ trực tuyến"))
-    fee_procs = procs[procs["fee"].astype("boolean").fillna(False).to_numpy(dtype=bool)]
-    if _known(rec["paid"]) or not len(fee_procs):
-        parts.append(_procedure_ledger("P.B", fee_procs, fee_procs["procedure"].map(any_paid).fillna(False),
-                                       "TTHC có phí chưa phát sinh thanh toán trực tuyến"))
+    procs = _procedures(model, a, rec)
+    names = procs["procedure"].astype(object).to_numpy()
+    idx = np.arange(len(procs))
+    provided = procs["level"].astype("string").isin(["partial", "full"]).fillna(False).to_numpy(dtype=bool)
+    parts.append(_procedure_part("3.1", idx, provided, "TTHC chưa cung cấp dịch vụ công trực tuyến"))
+    online_procs = _any_by_procedure(a, rec, "online")
+    parts.append(_procedure_part("3.2", idx[provided], np.isin(names[provided], list(online_procs)),
+                                 "Dịch vụ công trực tuyến không phát sinh hồ sơ trực tuyến"))
+    with_fee = procs["fee"].astype("boolean").fillna(False).to_numpy(dtype=bool)
+    if paid_known or not with_fee.any():
+        paid_procs = _any_by_procedure(a, rec, "paid")
+        parts.append(_procedure_part("P.B", idx[with_fee], np.isin(names[with_fee], list(paid_procs)),
+                                     "TTHC có phí chưa phát sinh thanh toán trực tuyến"))
     else:
         missing["P.B"] = "Hồ sơ không có cột thanh toán trực tuyến."
-    offered = fee_procs["offered"].astype("boolean")
-    if _known(offered) or not len(fee_procs):
-        parts.append(_procedure_ledger("P.C", fee_procs, offered.fillna(False),
-                                       "TTHC có phí chưa cung cấp thanh toán trên Cổng DVC quốc gia"))
+    offered = procs["offered"].astype("boolean")[with_fee]
+    if offered.notna().any() or not with_fee.any():
+        parts.append(_procedure_part("P.C", idx[with_fee], offered.fillna(False).to_numpy(dtype=bool),
+                                     "TTHC có phí chưa cung cấp thanh toán trên Cổng DVC quốc gia"))
     else:
         missing["P.C"] = "Danh mục TTHC không cho biết thủ tục nào thanh toán được trên Cổng DVC quốc gia."
-    used = procs[procs["procedure"].isin(rec["procedure"]).to_numpy(dtype=bool)]
-    if _known(rec["eid"]) or not len(used):
-        parts.append(_procedure_ledger("4.5a", used, used["procedure"].map(any_eid).fillna(False),
-                                       "TTHC chưa khai thác dữ liệu dân cư (VNeID)"))
+    used = np.isin(names, list(set(a["procedure"][rec])))
+    if a["eid_known"][rec].any() or not used.any():
+        parts.append(_procedure_part("4.5a", idx[used], np.isin(names[used], list(_any_by_procedure(a, rec, "eid"))),
+                                     "TTHC chưa khai thác dữ liệu dân cư (VNeID)"))
     else:
         missing["4.5a"] = "Hồ sơ không có cột xác thực VNeID."
-    frames = [f for f in parts if len(f)]
-    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=LEDGER_COLUMNS)
-    return out[LEDGER_COLUMNS], missing
+    return _assemble(parts, a, procs), missing
+
+
+def _assemble(parts: list[dict[str, np.ndarray]], a: dict[str, np.ndarray], procs: pd.DataFrame) -> pd.DataFrame:
+    cols = {k: np.concatenate([p[k] for p in parts]) for k in ("sub_id", "pos", "proc", "n", "reason", "days_late")}
+    pos, proc = cols["pos"], cols["proc"]
+    is_dossier = pos >= 0
+    out = {"sub_id": cols["sub_id"], "item": np.where(is_dossier, "dossier", "procedure").astype(object)}
+    p_arrays = {c: procs[c].astype(object).where(procs[c].notna(), None).to_numpy(dtype=object)
+                for c in ("procedure", "procedure_name", "field")}
+    safe_pos, safe_proc = np.where(is_dossier, pos, 0), np.where(is_dossier, 0, proc)
+    empty = np.full(len(pos), None, dtype=object)
+    out["dossier_id"] = np.where(is_dossier, a["dossier_id"][safe_pos] if len(a["dossier_id"]) else empty, None)
+    for c in ("procedure", "procedure_name", "field"):
+        from_d = a[c][safe_pos] if len(a[c]) else empty
+        from_p = p_arrays[c][safe_proc] if len(procs) else empty
+        out[c] = np.where(is_dossier, from_d, from_p)
+    out["unit"] = np.where(is_dossier, a["unit"][safe_pos] if len(a["unit"]) else empty, PROCEDURE_LEVEL)
+    out["n"], out["d"] = cols["n"], np.ones(len(pos))
+    out["reason"], out["days_late"] = cols["reason"], cols["days_late"]
+    frame = pd.DataFrame(out, columns=LEDGER_COLUMNS)
+    for c in ("sub_id", "item", "dossier_id", "procedure", "procedure_name", "field", "unit", "reason"):
+        frame[c] = frame[c].astype("string")
+    return frame
 
 
 # --- scores ---
 
 
+@functools.cache
+def _portal_lookup(model: Model) -> dict[tuple[str, str], float]:
+    portal = model.portal
+    return {(str(per), str(g)): float(v) for per, g, v in zip(portal["period"], portal["group"], portal["points"],
+                                                               strict=True)}
+
+
 def _portal_points(model: Model, p: Period, group: str) -> tuple[float, str]:
     """The portal's figure for a group and period: the export's own, else the mean of its months."""
-    rows = model.portal[model.portal["group"] == group]
-    if rows.empty:
-        return float("nan"), ""
-    exact = rows.loc[rows["period"] == p.label, "points"]
-    if len(exact):
-        return float(exact.iloc[0]), "theo tệp của Cổng"
-    months = rows[rows["period"].isin(p.months())]
-    if p.kind != "month" and len(months):
-        return (float(months["points"].mean()),
-                f"trung bình {len(months)}/{len(p.months())} tháng trên Cổng (ước tính)")
+    lookup = _portal_lookup(model)
+    if (p.label, group) in lookup:
+        return lookup[(p.label, group)], "theo tệp của Cổng"
+    months = [lookup[(m, group)] for m in p.months() if (m, group) in lookup]
+    if p.kind != "month" and months:
+        return (float(np.mean(months)), f"trung bình {len(months)}/{len(p.months())} tháng trên Cổng (ước tính)")
     return float("nan"), ""
 
 
