@@ -193,7 +193,9 @@ def what_if(model: Model, period: Period | str, group: str | None = None, top: i
         for rank, (_, proc) in enumerate(alloc.iterrows(), start=1):
             extra = max(0.0, sub["threshold"] * proc["D"] - proc["N"])
             raised += extra
-            score = lambda add: rules.share_score(base_n + add, base_d, sub["max"], sub["threshold"])  # noqa: E731
+            def score(add: float, n: float = base_n, d: float = base_d, s: pd.Series = sub) -> float:
+                return rules.share_score(n + add, d, s["max"], s["threshold"])
+
             rows.append({"period": p.label, "group": sub["group"], "sub_id": sub["sub_id"], "sub_name": sub["name"],
                          "rank": rank, "procedure": proc["procedure"], "procedure_name": proc["procedure_name"],
                          "points_lost": proc["points_lost"], "gain_alone": score(extra) - sub["score"],
