@@ -325,3 +325,10 @@ def test_indicator_rows_in_the_contract_shape():
     assert lost["breakdown"].str.match(r"^group=[A-Z]{4};(procedure|unit)=.+").all()
     tdgq = lost[lost["breakdown"].str.startswith("group=TDGQ;procedure=")]["value"].sum()
     assert tdgq == pytest.approx(20 - march["group=TDGQ"])
+
+
+def test_without_any_dossier_nothing_is_scored_as_full():
+    model = ix.build({})
+    _, groups = ix.scores(model, [PERIOD])
+    assert groups["score"].isna().all() and (groups["own_max"] == 0).all()
+    assert any("hồ sơ" in note for note in model.notes)

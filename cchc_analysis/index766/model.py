@@ -327,6 +327,9 @@ def ledger(model: Model, period: Period | str) -> tuple[pd.DataFrame, dict[str, 
 
 @functools.cache
 def _ledger(model: Model, p: Period) -> tuple[pd.DataFrame, dict[str, str]]:
+    if model.dossiers.empty:  # no records at all: nothing is scored (an empty period would score full)
+        none = {sid: "Không có danh sách hồ sơ." for sid, s in SUBINDICATORS.items() if s["source"] == "own"}
+        return pd.DataFrame(columns=LEDGER_COLUMNS), none
     a = _arrays(model)
     first, last = np.datetime64(p.start, "D"), np.datetime64(p.end, "D")
     rec = np.flatnonzero(a["received_ok"] & (a["received_day"] >= first) & (a["received_day"] <= last))
