@@ -332,3 +332,15 @@ def test_without_any_dossier_nothing_is_scored_as_full():
     _, groups = ix.scores(model, [PERIOD])
     assert groups["score"].isna().all() and (groups["own_max"] == 0).all()
     assert any("hồ sơ" in note for note in model.notes)
+
+
+def test_flags_count_only_dossiers_whose_export_carries_them():
+    # 4.1: one with an electronic result, one without, two from an export without the column:
+    # 6 × 1/2 = 3 (the two unknown ones are no failure), and the note says 2 of 4.
+    d = frame(dossier("a", "2025-03-03", "2025-03-10", "2025-03-05", result=True),
+              dossier("b", "2025-03-03", "2025-03-10", "2025-03-05", result=False),
+              dossier("c", "2025-03-03", "2025-03-10", "2025-03-05", result=None),
+              dossier("e", "2025-03-03", "2025-03-10", "2025-03-05", result=None))
+    s = sub({"dossiers": d}, "4.1")
+    assert (s["numerator"], s["denominator"], s["score"]) == (1, 2, pytest.approx(3.0))
+    assert "2 / 4" in s["note"]

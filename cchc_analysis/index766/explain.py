@@ -253,10 +253,20 @@ def _explain(model: Model, p: Period, g: pd.Series, diff: float, last_day: pd.Ti
         return "Cả nhóm lấy theo Cổng: Sở không giữ dữ liệu của các chỉ tiêu này."
     if abs(diff) < 0.05:
         parts.append("Khớp với Cổng (chênh dưới 0,05 điểm).")
+    elif g["group"] == "total":
+        parts.append(f"Sở tính {'cao' if diff > 0 else 'thấp'} hơn Cổng: xem giải thích của từng nhóm.")
     elif diff > 0:
         parts.append("Sở tính cao hơn Cổng: Cổng chỉ tính hồ sơ đã đồng bộ lên Cổng DVC quốc gia, hồ sơ chưa "
                      "đồng bộ có thể làm Cổng thấp hơn; Cổng còn áp quy tắc Sở không thấy được (ngày nghỉ lễ, "
                      "tỷ lệ đồng bộ nhân vào chỉ tiêu 3.3).")
+    elif g["group"] in ("TDGQ", "MDHL"):
+        parts.append("Sở tính thấp hơn Cổng: Cổng có thể đã ghi nhận kết thúc những hồ sơ mà danh sách của Sở "
+                     "còn để mở, hoặc tính theo quy tắc khác mô tả của đơn vị vận hành.")
+        stale = _stale_late(model, p)
+        if stale:
+            count = f"{stale:,}".replace(",", ".")
+            parts.append(f"{count} hồ sơ tiếp nhận trước kỳ, đến cuối kỳ chưa kết thúc, bị tính quá hạn: kiểm tra "
+                         "trạng thái của chúng trên hệ thống một cửa.")
     else:
         parts.append("Sở tính thấp hơn Cổng: dữ liệu của Sở có thể thiếu cờ (thanh toán, tệp kết quả, tái sử "
                      "dụng, VNeID…) mà Cổng có, hoặc Cổng tính theo quy tắc khác mô tả của đơn vị vận hành.")
@@ -273,6 +283,16 @@ def _explain(model: Model, p: Period, g: pd.Series, diff: float, last_day: pd.Ti
                          f"09/2019) phần Sở tự tính là {_n(own_window)} thay vì {_n(g['own_score'])} điểm: "
                          "không so một kỳ báo cáo với một tháng của Cổng.")
     return " ".join(parts)
+
+
+def _stale_late(model: Model, p: Period) -> int:
+    """Late dossiers of 2.1 received before the period and still open at its end (carried over for long)."""
+    led, _ = ledger(model, p)
+    late = led[(led["sub_id"] == "2.1") & (led["n"] < 1)]["dossier_id"]
+    d = model.dossiers.set_index("dossier_id").reindex(late)
+    received = d["received_at"].dt.normalize() < pd.Timestamp(p.start)
+    open_ = d["resolved_at"].isna() | (d["resolved_at"].dt.normalize() > pd.Timestamp(p.end))
+    return int((received & open_).sum())
 
 
 def _n(value: float) -> str:

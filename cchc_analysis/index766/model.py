@@ -357,7 +357,9 @@ def _ledger(model: Model, p: Period) -> tuple[pd.DataFrame, dict[str, str]]:
     fee = rec[a["fee"][rec]]
     paid_known = bool(a["paid_known"][rec].any())
     if paid_known or not len(fee):
-        parts.append(_dossier_part("P.A", fee, a["paid"][fee], "Có phí, lệ phí nhưng chưa thanh toán trực tuyến"))
+        fee_known = fee[a["paid_known"][fee]]
+        parts.append(_dossier_part("P.A", fee_known, a["paid"][fee_known],
+                                   "Có phí, lệ phí nhưng chưa thanh toán trực tuyến"))
     else:
         missing["P.A"] = "Hồ sơ không có cột thanh toán trực tuyến."
     comps, reused = a["components_digitized"][rec], a["data_reused"][rec]
@@ -370,9 +372,14 @@ def _ledger(model: Model, p: Period) -> tuple[pd.DataFrame, dict[str, str]]:
         "4.4": (a["national_store_known"][rec], a["national_store"][rec], "Không kết nối kho dữ liệu cá nhân"),
         "4.5b": (a["eid_known"][rec], a["eid"][rec], "Không khai thác dữ liệu dân cư (VNeID)"),
     }
+    coverage: dict[str, str] = {}
     for sub_id, (known, n, why) in flags.items():
         if known.any() or not len(rec):
-            parts.append(_dossier_part(sub_id, rec, n, why))
+            # only the dossiers whose export carries the flag count: a column an export lacks is no failure
+            parts.append(_dossier_part(sub_id, rec[known], n[known], why))
+            if len(rec) and not known.all():
+                coverage[sub_id] = (f"Tính trên {int(known.sum()):,} / {len(rec):,} hồ sơ có dữ liệu cho chỉ tiêu "
+                                    "này.").replace(",", ".")
         else:
             missing[sub_id] = "Hồ sơ không có cột dữ liệu cho chỉ số này."
 
@@ -403,7 +410,9 @@ def _ledger(model: Model, p: Period) -> tuple[pd.DataFrame, dict[str, str]]:
                                      "TTHC chưa khai thác dữ liệu dân cư (VNeID)"))
     else:
         missing["4.5a"] = "Hồ sơ không có cột xác thực VNeID."
-    return _assemble(parts, a, procs), missing
+    frame = _assemble(parts, a, procs)
+    frame.attrs["coverage"] = coverage
+    return frame, missing
 
 
 def _assemble(parts: list[dict[str, np.ndarray]], a: dict[str, np.ndarray], procs: pd.DataFrame) -> pd.DataFrame:
@@ -459,6 +468,7 @@ GROUP_COLUMNS = ["period", "group", "name", "max", "score", "own_max", "own_scor
 @functools.cache
 def _one_period(model: Model, p: Period) -> tuple[list[dict], list[dict]]:
     led, missing = ledger(model, p)
+    coverage = led.attrs.get("coverage", {})
     sums = led.groupby("sub_id")[["n", "d"]].sum()
     subs: list[dict] = []
     groups: list[dict] = []
@@ -479,7 +489,7 @@ def _one_period(model: Model, p: Period) -> tuple[list[dict], list[dict]]:
                          "estimate": True, "max": float(s["max"]), "threshold": float(s["threshold"]),
                          "numerator": num, "denominator": den, "value": num / den if den else np.nan,
                          "score": score, "note": "Mẫu số bằng 0: tính đủ điểm." if not den and s["empty"] == "full"
-                         else ""})
+                         else coverage.get(sid, "")})
             if np.isnan(score):
                 unknown.append(sid)
                 unknown_max += s["max"]
