@@ -432,10 +432,9 @@ def _assemble(parts: list[dict[str, np.ndarray]], a: dict[str, np.ndarray], proc
     out["unit"] = np.where(is_dossier, a["unit"][safe_pos] if len(a["unit"]) else empty, PROCEDURE_LEVEL)
     out["n"], out["d"] = cols["n"], np.ones(len(pos))
     out["reason"], out["days_late"] = cols["reason"], cols["days_late"]
-    frame = pd.DataFrame(out, columns=LEDGER_COLUMNS)
-    for c in ("sub_id", "item", "dossier_id", "procedure", "procedure_name", "field", "unit", "reason"):
-        frame[c] = frame[c].astype("string")
-    return frame
+    # text columns stay object (pandas would otherwise convert every column of every period to Arrow strings)
+    return pd.DataFrame({c: pd.Series(out[c], dtype=object if out[c].dtype == object else None, copy=False)
+                         for c in LEDGER_COLUMNS})
 
 
 # --- scores ---

@@ -103,7 +103,8 @@ def satisfaction_score(ratio: float, max_points: float = 6.0) -> float:
 
 
 def _day(values: pd.Series) -> np.ndarray:
-    return pd.to_datetime(values).dt.normalize().to_numpy(dtype="datetime64[D]")
+    """Calendar days (``datetime64[D]``, NaT kept): flooring the timestamps is the normalisation."""
+    return np.asarray(pd.to_datetime(values)).astype("datetime64[D]")
 
 
 def judge_on_time(dossiers: pd.DataFrame, start: dt.date, end: dt.date) -> pd.DataFrame:
@@ -193,5 +194,6 @@ def judge_on_time(dossiers: pd.DataFrame, start: dt.date, end: dt.date) -> pd.Da
     on_time = np.where(basis == "no_deadline", True, on_time)
     days_late = np.where(on_time, 0, np.maximum(late_days, 0))
     out = pd.DataFrame({"end_day": end_day, "pause_days": pause, "on_time": on_time.astype(bool),
-                        "days_late": days_late.astype("int64"), "basis": basis}, index=frame.index)
+                        "days_late": days_late.astype("int64"),
+                        "basis": pd.Series(basis, dtype=object, index=frame.index, copy=False)}, index=frame.index)
     return out[in_scope]
