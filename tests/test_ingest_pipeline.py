@@ -138,7 +138,7 @@ def test_forced_kind(exports, tmp_path):
 def test_an_absent_kind_module_is_skipped(monkeypatch, exports, tmp_path):
     monkeypatch.setattr(pipeline, "KIND_MODULES", ("dossiers", "no_such_kind_module"))
     report = clean([_good(exports)], tmp_path / "out", progress=False)
-    assert report.exit_code == 0 and set(report.tables) == {"dossiers"}
+    assert report.exit_code == 0 and set(report.tables) == {"dossiers", "dossier_events", "dossier_facts"}
 
 
 def test_command_line_exit_status_and_message(exports, tmp_path):

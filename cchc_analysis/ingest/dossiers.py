@@ -26,6 +26,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from cchc_analysis.ingest import dossier_extras
 from cchc_analysis.ingest.base import CleanContext, Kind, KindResult, SheetTable
 from cchc_analysis.ingest.kit import Faults, conflict_reason, date_reason, sources, unknown_label_reason
 from cchc_analysis.ingest.values import as_text, map_flags, map_vocab, match_vocab, parse_dates, parse_period
@@ -222,6 +223,7 @@ def clean(tables: list[SheetTable], ctx: CleanContext) -> KindResult:
     candidates: list[pd.DataFrame] = []
     read_counts: list[tuple[str, str | None, int, int]] = []
     quarantine: list[pd.DataFrame] = []
+    extras = [dossier_extras.extract(table) for table in tables]  # 766 index facts (not in the contract)
     for position, table in enumerate(tables):
         kept, bad, warnings = _typed(table, ctx)
         ctx.progress(len(table.data))
@@ -241,7 +243,9 @@ def clean(tables: list[SheetTable], ctx: CleanContext) -> KindResult:
         result.counts.append(SheetCounts(file, sheet, "dossiers", read, read - bad - dups, bad, dups))
     result.tables["dossiers"] = frame.iloc[order[first]][OUTPUT_COLUMNS].reset_index(drop=True)  # sorted by id
     result.quarantine = pd.concat(quarantine, ignore_index=True) if quarantine else []
+    result.tables.update(dossier_extras.tables(extras, result.tables["dossiers"]["source"]))
     return result
 
 
-KINDS = (Kind(name="dossiers", tables=("dossiers",), clean=clean, required=("dossier_id", "received_at")),)
+KINDS = (Kind(name="dossiers", tables=("dossiers", "dossier_events", "dossier_facts"), clean=clean,
+              required=("dossier_id", "received_at"), locate=dossier_extras.locate),)

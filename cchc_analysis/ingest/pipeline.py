@@ -56,7 +56,7 @@ __all__ = ["CleanReport", "KIND_MODULES", "SPREADSHEET_SUFFIXES", "available_kin
 
 #: Modules (under ``cchc_analysis.ingest``) that declare kinds; an absent one is skipped.
 KIND_MODULES = ("dossiers", "report06a", "evaluations", "surveys", "finance", "manual",
-                "procedures", "tasks")
+                "procedures", "tasks", "portal766")
 #: Files taken when walking a folder (see :mod:`cchc_analysis.ingest.inputs`, the one walker).
 SPREADSHEET_SUFFIXES = EXPORT_SUFFIXES
 

@@ -1,0 +1,199 @@
+"""The scoring rules of the 766 index as pure functions (no files, no registry look-ups).
+
+Every rule here rests on the portal operator's description of the index (or on a vendor's
+reconstruction of the live figures), not on the text of Decision 766/QĐ-TTg, whose annex was not
+found: each score is an estimate (ước tính). See ``docs/index766.md``.
+
+>>> share_score(90, 100, 20)            # linear: 20 × 90/100
+18.0
+>>> round(share_score(40, 100, 6, threshold=0.5), 6)   # 6 × (0.40 / 0.50)
+4.8
+>>> payment_score(0.5, 0.4, 0.2)        # 6·0.5 + min(2, 2.5·0.4) + 2.5·0.2
+4.5
+>>> round(satisfaction_score(satisfaction_ratio(0.05, 0.10)), 4)   # r = 85%: 6 × 0.85/0.9
+5.6667
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "CLOSING_STATUSES",
+    "NOT_RECEIVED",
+    "judge_on_time",
+    "payment_score",
+    "satisfaction_ratio",
+    "satisfaction_score",
+    "share_score",
+]
+
+#: Statuses of dossiers never received (out of every dossier rule).
+NOT_RECEIVED = ("registered", "rejected")
+#: Statuses that close a dossier at ``resolved_at`` (finished, returned, stopped, withdrawn).
+CLOSING_STATUSES = ("resolved", "returned", "suspended", "withdrawn")
+
+
+def share_score(numerator: float, denominator: float, max_points: float, threshold: float = 1.0,
+                empty: str = "full") -> float:
+    """Points of a share-based sub-indicator: ``max × min(1, (N/D) / threshold)``.
+
+    Parameters
+    ----------
+    numerator, denominator : float
+        N and D (N may be negative for 5.4, whose ratio subtracts two shares).
+    max_points : float
+        The sub-indicator's maximum.
+    threshold : float, default 1
+        The share from which full points are given; 1 makes the score linear.
+    empty : {"full", "none"}
+        The score when D is 0: the maximum (the portal's rule when nothing was due) or NaN.
+
+    Returns
+    -------
+    float
+        Between 0 and ``max_points`` (NaN for an empty denominator with ``empty="none"``).
+
+    >>> share_score(0, 0, 6), share_score(0, 0, 6, empty="none")
+    (6.0, nan)
+    >>> share_score(-5, 10, 6, threshold=0.9)
+    0.0
+    """
+    if not denominator:
+        return float(max_points) if empty == "full" else float("nan")
+    ratio = numerator / denominator
+    return float(max_points) * float(min(1.0, max(0.0, ratio / threshold)))
+
+
+def payment_score(a: float, b: float, c: float) -> float:
+    """The online-payment group (TTTT, 10 points): ``6·A + min(2, 2.5·B) + min(2, 2.5·C)``.
+
+    A = dossiers paid online ÷ dossiers with a fee; B = procedures with at least one online payment ÷
+    procedures with a fee; C = procedures with a fee offered with payment on the national portal ÷
+    procedures with a fee. The vendor's reconstruction writes the last term ``2.5·C``; the operator's
+    point table gives that metric 2 points, so it is capped at 2 (the group cannot pass 10).
+
+    >>> round(payment_score(0.8, 0.6, 0.4), 6)   # 4.8 + 1.5 + 1.0
+    7.3
+    >>> payment_score(1, 1, 1)
+    10.0
+    """
+    return 6.0 * a + min(2.0, 2.5 * b) + min(2.0, 2.5 * c)
+
+
+def satisfaction_ratio(overdue_share: float, complaint_share: float) -> float:
+    """5.4: ``100% − (share of dossiers overdue + share with a complaint or a dislike)``.
+
+    >>> round(satisfaction_ratio(0.1162, 0.0), 4)
+    0.8838
+    """
+    return 1.0 - (overdue_share + complaint_share)
+
+
+def satisfaction_score(ratio: float, max_points: float = 6.0) -> float:
+    """5.4 points: ``6 · min(1, r / 0.9)`` (88.38% gives 5.89 on the portal).
+
+    >>> round(satisfaction_score(0.8838), 2)
+    5.89
+    """
+    return max_points * min(1.0, max(0.0, ratio) / 0.9)
+
+
+def _day(values: pd.Series) -> np.ndarray:
+    """Calendar days (``datetime64[D]``, NaT kept): flooring the timestamps is the normalisation."""
+    return np.asarray(pd.to_datetime(values)).astype("datetime64[D]")
+
+
+def judge_on_time(dossiers: pd.DataFrame, start: dt.date, end: dt.date) -> pd.DataFrame:
+    """Sub-indicator 2.1 for one period: which dossiers count and whether each was handled on time.
+
+    Scope: the dossiers in hand during the period, finished and in progress together: received by
+    its last day (never-received statuses excluded) and not closed before its first day. Rules (the
+    operator's description, verbatim logic):
+
+    - the end time is the closing date (``resolved_at`` of a resolved, returned, stopped or withdrawn
+      dossier) when it falls in the period, else the period's last day;
+    - a dossier waiting on a supplement (one request made, not completed by the end) stops the clock
+      on the request date;
+    - more than one supplement request by the end makes it late;
+    - after a completed supplement, the days between request and completion are subtracted;
+    - on time when ``end − pause ≤ due date``; without a due date, when the working days from reception
+      to the end, less the pause, stay within the procedure's legal time; with neither, on time
+      (nothing to judge against); a withdrawn dossier is on time.
+
+    Parameters
+    ----------
+    dossiers : pandas.DataFrame
+        ``dossier_id``, ``status``, ``received_at``, ``due_at``, ``resolved_at``, and optionally
+        ``request1_at``, ``request2_at`` (first and second supplement requests), ``completed1_at``
+        (completion of the first request), ``supplement_count`` (a count given by the export) and
+        ``legal_days`` (the procedure's legal time in working days).
+    start, end : datetime.date
+        The period.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The dossiers in scope, same index: ``end_day``, ``pause_days``, ``on_time`` (bool),
+        ``days_late`` (0 when on time; working days on the legal-time basis), ``basis`` (``due``,
+        ``legal``, ``no_deadline``, ``withdrawn``, ``many_supplements``).
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"dossier_id": ["a", "b"], "status": ["resolved", "in_progress"],
+    ...     "received_at": pd.to_datetime(["2025-03-03", "2025-03-10"]),
+    ...     "due_at": pd.to_datetime(["2025-03-10", "2025-03-20"]),
+    ...     "resolved_at": pd.to_datetime(["2025-03-12", None])})
+    >>> judge_on_time(d, dt.date(2025, 3, 1), dt.date(2025, 3, 31))[["on_time", "days_late"]].values.tolist()
+    [[False, 2], [False, 11]]
+    """
+    frame = dossiers
+    n = len(frame)
+    nat = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
+
+    def col(name: str) -> np.ndarray:
+        return _day(frame[name]) if name in frame.columns else nat.copy()
+
+    first, last = np.datetime64(start, "D"), np.datetime64(end, "D")
+    status = frame["status"].astype(str).to_numpy()
+    received, due, resolved = col("received_at"), col("due_at"), col("resolved_at")
+    closing = np.isin(status, CLOSING_STATUSES) & ~np.isnat(resolved)
+    closed_before = closing & (resolved < first)
+    in_scope = ~np.isin(status, NOT_RECEIVED) & ~np.isnat(received) & (received <= last) & ~closed_before
+    closed_in = closing & (resolved <= last)
+    end_day = np.where(closed_in, resolved, last)
+
+    req1, req2, done1 = col("request1_at"), col("request2_at"), col("completed1_at")
+    counted = frame["supplement_count"].to_numpy(dtype="float64", na_value=np.nan) \
+        if "supplement_count" in frame.columns else np.full(n, np.nan)
+    asked = ~np.isnat(req1) & (req1 <= end_day)
+    many = (asked & ~np.isnat(req2) & (req2 <= end_day)) | (asked & (np.nan_to_num(counted) >= 2))
+    waiting = asked & ~closed_in & (np.isnat(done1) | (done1 > end_day))
+    end_day = np.where(waiting & ~many, req1, end_day)
+    resumed = asked & ~np.isnat(done1) & (done1 <= end_day) & (done1 >= req1)
+    pause = np.where(resumed & ~many, (done1 - req1).astype("int64"), 0)
+
+    late_days = np.where(np.isnat(due), 0, (end_day - due).astype("int64") - pause)
+    legal = frame["legal_days"].to_numpy(dtype="float64", na_value=np.nan) \
+        if "legal_days" in frame.columns else np.full(n, np.nan)
+    use_legal = np.isnat(due) & ~np.isnan(legal)
+    safe_received = np.where(np.isnat(received), end_day, received)
+    worked = np.busday_count(safe_received, np.maximum(end_day, safe_received))
+    paused = np.where(pause > 0, np.busday_count(np.where(resumed, req1, end_day),
+                                                 np.where(resumed, done1, end_day)), 0)
+    legal_late = worked - paused - np.nan_to_num(legal)
+    late_days = np.where(use_legal, legal_late, late_days)
+
+    withdrawn = status == "withdrawn"
+    basis = np.select([withdrawn, many, ~np.isnat(due), use_legal],
+                      ["withdrawn", "many_supplements", "due", "legal"], "no_deadline")
+    on_time = np.where(withdrawn, True, np.where(many, False, late_days <= 0))
+    on_time = np.where(basis == "no_deadline", True, on_time)
+    days_late = np.where(on_time, 0, np.maximum(late_days, 0))
+    out = pd.DataFrame({"end_day": end_day, "pause_days": pause, "on_time": on_time.astype(bool),
+                        "days_late": days_late.astype("int64"),
+                        "basis": pd.Series(basis, dtype=object, index=frame.index, copy=False)}, index=frame.index)
+    return out[in_scope]
