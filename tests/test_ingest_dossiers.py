@@ -214,3 +214,18 @@ def test_rows_read_equal_kept_plus_quarantined_plus_duplicates(exports, tmp_path
     assert counts.rows_quarantined == truth["bad"]
     assert counts.rows_kept == truth["unique"] == len(pd.read_parquet(out / "dossiers.parquet"))
     assert len(pd.read_csv(out / "quarantine.csv", encoding="utf-8-sig")) == truth["bad"]
+
+
+def test_a_reception_after_the_day_of_the_run_is_quarantined_even_alone(exports, tmp_path):
+    """A lone row cannot be judged against the data's own period; a date after today is still impossible."""
+    yesterday = (pd.Timestamp.now() - pd.Timedelta(days=1)).strftime("%d/%m/%Y 08:00")
+    path = exports.csv("future.csv", [DOSSIER_HEADER, dossier_row(1, received="15/06/2060 09:00", due="", resolved="")])
+    report = clean([path], tmp_path / "a", progress=False)
+    (counts,) = report.counts
+    assert (counts.rows_read, counts.rows_kept, counts.rows_quarantined) == (1, 0, 1)
+    assert report.quarantine["column"].tolist() == ["received_at"]
+    assert "tương lai" in report.quarantine["reason"].iloc[0]
+    path = exports.csv("recent.csv", [DOSSIER_HEADER, dossier_row(2, received=yesterday, due="", resolved="",
+                                                                  status="Đang xử lý")])
+    report = clean([path], tmp_path / "b", progress=False)
+    assert (report.counts[0].rows_kept, len(report.quarantine)) == (1, 0)

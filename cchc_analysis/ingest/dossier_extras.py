@@ -32,7 +32,7 @@ import pandera.pandas as pa
 from cchc_analysis import schemas
 from cchc_analysis.ingest.base import Header, RawSheet, SheetTable
 from cchc_analysis.ingest.detect import find_header, synonyms
-from cchc_analysis.ingest.kit import sources
+from cchc_analysis.ingest.kit import merged_synonyms, sources
 from cchc_analysis.ingest.values import as_text, map_flags, parse_dates, parse_numbers
 
 __all__ = ["EVENTS", "FACTS", "SECTION", "extract", "locate", "tables"]
@@ -62,7 +62,7 @@ schemas.register("dossier_facts", FACTS, ["dossier_id"])
 
 def locate(raw: RawSheet, table: Mapping[str, str]) -> Header | None:
     """The dossier header finder, with the extra columns recognised too."""
-    return find_header(raw, {**synonyms(SECTION), **table})
+    return find_header(raw, merged_synonyms(synonyms(SECTION), table))
 
 
 def _col(data: pd.DataFrame, name: str) -> pd.Series:

@@ -7,7 +7,7 @@ either kept, quarantined with a Vietnamese reason, or counted as a duplicate:
 
 - quarantined (first failing check wins): no dossier id; reception date missing, unreadable or not a
   real date (``31/02``); another date unreadable or impossible; resolution before reception
-  (calendar dates); a date more than :data:`PERIOD_MARGIN_YEARS` years outside the data's own period
+  (calendar dates); a reception or resolution date after the day of the run; a date more than :data:`PERIOD_MARGIN_YEARS` years outside the data's own period
   (the period named in the title block, else the median reception date, widened over the reception
   dates that follow on from it without such a gap); channel missing or
   unknown; status missing or unknown; procedure name or field missing;
@@ -134,6 +134,10 @@ def _typed(table: SheetTable, ctx: CleanContext) -> tuple[pd.DataFrame, pd.DataF
             outside = (out[name] < low) | (out[name] >= high)
             faults.add(outside, name, f"{LABELS[name].capitalize()} lệch quá {PERIOD_MARGIN_YEARS} năm so với "
                                       f"kỳ của dữ liệu ({span}): có thể gõ nhầm năm.")
+    tomorrow = pd.Timestamp.now().normalize() + pd.Timedelta(days=1)
+    for name in ("received_at", "resolved_at"):  # facts already happened: never after the run's day
+        faults.add(out[name] >= tomorrow, name, f"{LABELS[name].capitalize()} ở tương lai "
+                                                f"(sau ngày chạy {pd.Timestamp.now():%d/%m/%Y}): có thể gõ nhầm năm.")
 
     for name, section in (("channel", "channel"), ("status", "status")):
         raw = _column(data, name)

@@ -224,6 +224,22 @@ class PatternSynonyms(Mapping[str, str]):
         return len(self._exact)
 
 
+def merged_synonyms(extra: Mapping[str, str], table: Mapping[str, str]) -> Mapping[str, str]:
+    """``table`` with the spellings of ``extra`` added underneath (``table`` wins on a shared key).
+
+    Keeps the structural fallback of a :class:`PatternSynonyms` (a plain ``{**extra, **table}`` would
+    drop it).
+
+    >>> rules = PatternSynonyms({"stt": "seq"}, lambda key: "digitised" if key == "sohoa" else None)
+    >>> merged = merged_synonyms({"ngaybosung": "supplement", "stt": "other"}, rules)
+    >>> merged.get("stt"), merged.get("ngaybosung"), merged.get("sohoa")
+    ('seq', 'supplement', 'digitised')
+    """
+    if isinstance(table, PatternSynonyms):
+        return PatternSynonyms({**extra, **table._exact}, table._resolve)
+    return {**extra, **table}
+
+
 # --- overlaps between rows and sheets ---
 
 
