@@ -126,3 +126,14 @@ def test_a_catalogue_is_not_a_task_register_and_back(exports, tmp_path):
     b = exports.xlsx("nv.xlsx", {"NV": REGISTER})
     report = clean([a, b], tmp_path / "out", progress=False)
     assert sorted((c.file, c.kind) for c in report.counts) == [("dm.xlsx", "procedures"), ("nv.xlsx", "tasks")]
+
+
+def test_a_one_row_register_is_a_register_not_a_questionnaire(exports, tmp_path):
+    """Header plus one data row: six distinct pairs must not pass for a SIPAS questionnaire's headings."""
+    rows = [["Mã nhiệm vụ", "Lĩnh vực/nội dung CCHC", "Nội dung nhiệm vụ", "Cơ quan chủ trì", "Thời hạn hoàn thành",
+             "Tiến độ"],
+            ["NV-08", "II.5", "Tự chủ tài chính đơn vị sự nghiệp", "Phòng Kế hoạch - Tài chính", "2026",
+             "Chưa thực hiện"]]
+    report = clean([exports.xlsx("nv1.xlsx", {"NV": rows})], tmp_path / "out", progress=False)
+    assert [(c.kind, c.rows_read, c.rows_kept) for c in report.counts] == [("tasks", 1, 1)]
+    assert pd.read_parquet(tmp_path / "out" / "tasks.parquet")["area"].tolist() == ["II.5"]

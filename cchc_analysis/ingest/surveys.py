@@ -160,6 +160,8 @@ def _questions_in_sipas_order(raw: RawSheet) -> dict[str, str]:
                 runs.append((heading, [col]))
         if len(runs) not in (5, 6) or len({h for h, _ in runs}) != len(runs):
             continue
+        if sum(len(cols) >= 2 for _, cols in runs) < len(runs) - 1:
+            continue  # headings group questions: all but (perhaps) the overall part hold several
         known = [_guess_question(fold_key(h) + "x") for h, _ in runs]
         if any(k and k.split("|")[0] != aspect for k, aspect in zip(known, SIPAS_ORDER, strict=False)):
             continue
@@ -287,7 +289,7 @@ def _respondent_ids(submitted: pd.Series, scores: pd.DataFrame, comment: pd.Seri
     """A content hash per respondent (timestamp, answers in question order, masked comment): ``KS-…``."""
     content = pd.concat([submitted, scores[sorted(scores.columns)], comment], axis=1)
     hashes = pd.util.hash_pandas_object(content, index=False)
-    return ("KS-" + hashes.map("{:016x}".format)).astype("string")
+    return pd.Series([f"KS-{h:016x}" for h in hashes], index=content.index, dtype="string")
 
 
 def _typed_survey(table: SheetTable) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, str], pd.DataFrame]:
