@@ -33,7 +33,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from cchc_analysis import config, schemas
+from cchc_analysis import schemas
 from cchc_analysis.ingest import privacy
 from cchc_analysis.ingest.base import CleanContext, Kind, RawSheet, SheetTable
 from cchc_analysis.ingest.detect import build_table, find_header, known_headers, synonyms
@@ -52,7 +52,7 @@ from cchc_analysis.quality import (
 __all__ = ["CleanReport", "KIND_MODULES", "SPREADSHEET_SUFFIXES", "available_kinds", "clean", "expand_inputs"]
 
 #: Modules (under ``cchc_analysis.ingest``) that declare kinds; an absent one is skipped.
-KIND_MODULES = ("dossiers", "report06a", "evaluations", "surveys", "finance", "manual")
+KIND_MODULES = ("dossiers", "report06a", "surveys", "finance", "manual")
 #: Files taken when walking a folder (a file named on the command line is always tried).
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".tsv", ".txt", ".htm", ".html")
 _SKIPPED_NAMES = {"readme.md", "readme.txt", "readme"}
@@ -431,8 +431,3 @@ def _write(report: CleanReport, out_dir: Path, outputs: dict[str, pd.DataFrame |
     write_csv(out_dir / "reconciliation.csv", recon)
     report.quarantine = quarantine
     report.out_dir = out_dir
-
-
-def default_inputs() -> list[Path]:
-    """What ``cchc clean`` reads when no input is named: ``data/raw``."""
-    return [config.RAW_DIR]
