@@ -211,7 +211,8 @@ def nb_dir(tmp_path):
     folder = tmp_path / "nb"
     folder.mkdir()
     tiny_notebook(folder / "a.ipynb", FIGURE_BODY, "# Phần A\n\n## Mục con")
-    tiny_notebook(folder / "b.ipynb", "print('xong')", "# Phần B")
+    tiny_notebook(folder / "b.ipynb", "import pandas as pd\nprint('xong', len(pd.read_parquet(indicators_file)), 'dòng')",
+                  "# Phần B")
     tiny_notebook(folder / "bad.ipynb", "x = 1\nassert x == 2, 'số liệu lệch'", "# Hỏng")
     return folder
 
@@ -221,16 +222,20 @@ def nb_dir(tmp_path):
 
 
 @pytest.mark.slow
-def test_pack_from_small_notebooks(fake_clean, tmp_path, nb_dir):
+def test_pack_from_small_notebooks(fake_clean, fake_tables, tmp_path, nb_dir):
     result = build(fake_clean, tmp_path, ["a.ipynb", "b.ipynb"])
     out = result.out
     assert result.exit_code == 0 and result.cleaned
     assert sorted(p.name for p in out.iterdir()) == [".pack-key.json", "figures", "index.html", "indicators.csv",
-                                                     "logs", "scoreboard.xlsx"]
+                                                     "indicators.parquet", "logs", "scoreboard.xlsx"]
     assert (out / "figures" / "demo.png").stat().st_size > 0
     html = (out / "index.html").read_text(encoding="utf-8")
     assert '<html lang="vi"' in html and "Mục lục" in html and "Phần A" in html and "Mục con" in html
     assert "năm 2025 kỳ cả năm" in html
+    # the notebooks get the indicator table computed once by the run (the whole table, every period)
+    whole = indicators.compute(indicators.load_tables(fake_tables))
+    assert f"xong {len(whole)} dòng" in html
+    pd.testing.assert_frame_equal(pd.read_parquet(out / "indicators.parquet"), whole)
     assert "plt.subplots" not in html  # no code
     assert "#phan-1" in html and 'id="phan-2"' in html
     images = image_sources(html)
@@ -311,6 +316,65 @@ def test_an_up_to_date_pack_is_not_built_again(fake_clean, tmp_path, nb_dir):
     (fake_clean["raw"] / "more.csv").write_text("x\n1\n", encoding="utf-8")
     rebuilt = build(fake_clean, tmp_path, ["b.ipynb"])
     assert rebuilt.cleaned and "b.ipynb" in rebuilt.durations
+
+
+def _rebuilt(result) -> bool:
+    return "index.html" in result.durations
+
+
+def test_a_new_raw_fingerprint_recleans_and_rebuilds(fake_clean, tmp_path, nb_dir, monkeypatch):
+    """The pack key holds the raw fingerprint, which also decides the re-clean (and, with the cleaning
+    code and registries in it, a change to them): the two decisions move together."""
+    first = build(fake_clean, tmp_path, [])
+    assert first.cleaned and _rebuilt(first)
+    again = build(fake_clean, tmp_path, [])
+    assert not again.cleaned and not _rebuilt(again)
+    real = refresh.fingerprint
+    monkeypatch.setattr(refresh, "fingerprint", lambda raw: "cleaning code changed " + real(raw))
+    changed = build(fake_clean, tmp_path, [])
+    assert changed.cleaned and _rebuilt(changed)
+    assert not build(fake_clean, tmp_path, []).cleaned  # and then it is current again
+
+
+def test_a_change_in_computation_code_rebuilds_without_recleaning(fake_clean, tmp_path, nb_dir, monkeypatch):
+    code = tmp_path / "views.py"
+    code.write_text("x = 1\n", encoding="utf-8")
+    monkeypatch.setattr(cache, "code_files", lambda: [code])
+    build(fake_clean, tmp_path, [])
+    assert not _rebuilt(build(fake_clean, tmp_path, []))
+    code.write_text("x = 2\n", encoding="utf-8")
+    changed = build(fake_clean, tmp_path, [])
+    assert _rebuilt(changed) and not changed.cleaned
+
+
+def test_a_registry_change_changes_the_pack_key(tmp_path, monkeypatch):
+    """In a copy of the package: a computation registry changes the key; a cleaning registry is left to
+    the raw fingerprint (so it cannot rebuild a pack from tables that were not cleaned again)."""
+    copy = tmp_path / "cchc_analysis"
+    shutil.copytree(config.PACKAGE_DIR, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(config, "PACKAGE_DIR", copy)
+    settings = pack.resolve(year=2025, notebooks_dir=config.NOTEBOOKS_DIR)
+    before = cache.pack_key("fp", settings)
+    assert cache.pack_key("fp", settings) == before and cache.pack_key("fp2", settings) != before
+    with open(copy / "registry" / "milestones.yaml", "a", encoding="utf-8") as fh:
+        fh.write("\n# a changed target\n")
+    after = cache.pack_key("fp", settings)
+    assert after != before
+    with open(copy / "registry" / "columns.yaml", "a", encoding="utf-8") as fh:
+        fh.write("\n# a new header spelling\n")
+    assert cache.pack_key("fp", settings) == after
+
+
+def test_every_package_file_is_in_one_part_of_the_key():
+    package = config.PACKAGE_DIR
+    names = {p.relative_to(package).as_posix() for p in cache.code_files()}
+    assert {"indicators.py", "charts.py", "pack/build.py", "registry/milestones.yaml"} & names
+    assert "charts.py" in names and "pack/cache.py" in names
+    assert not {"ingest/readers.py", "registry/columns.yaml", "registry/vocab.yaml", "schemas.py"} & names
+    for path in package.rglob("*.py"):
+        rel = path.relative_to(package).as_posix()
+        if "__pycache__" not in rel:
+            assert (rel in names) != cache.is_cleaning_code(rel), rel
 
 
 def test_unreadable_files_are_named_and_exit_1(fake_clean, tmp_path, nb_dir):
