@@ -1,4 +1,4 @@
-"""Pandera models of the canonical tables (CONTRACT.md §2), checked on every write.
+"""Pandera models of the canonical tables (docs/contract.md §2), checked on every write.
 
 :data:`SCHEMAS` maps a table name (the Parquet file stem) to its schema and :data:`SORT_KEYS` to
 the columns that order its rows (Parquet files are written sorted, so that two runs give the same
