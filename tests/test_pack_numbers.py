@@ -13,7 +13,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from cchc_analysis import config, pack
+from cchc_analysis import pack
 
 HEADER = ("Mã hồ sơ,Tên thủ tục hành chính,Lĩnh vực,Hình thức nộp,Mức độ,Ngày tiếp nhận,Ngày hẹn trả,"
           "Ngày có kết quả,Trạng thái,Có phí,Thanh toán trực tuyến")
