@@ -10,21 +10,21 @@ One key says what a pack depends on::
              + library versions that draw and write
 
 The first part is the fingerprint that :func:`cchc_analysis.refresh.ensure_processed` compares to
-decide whether to clean again; the files that cleaning reads (:data:`CLEANING_CODE`) are left to it and
-kept out of the second part. So the pack is rebuilt exactly when the processed tables are stale or
+decide whether to clean again; the files that cleaning reads (``refresh.CODE_SOURCES`` where refresh
+hashes its code, else :data:`CLEANING_CODE`) are left to it and kept out of the second part. So the pack is rebuilt exactly when the processed tables are stale or
 something after cleaning changed: the re-clean decision and the pack decision cannot disagree. Folders
 (where the data and the pack live) are left out of the key.
 
 The key, the hash of every output and the exports that could not be read are recorded in
 ``.pack-key.json`` inside the pack.
 
->>> is_cleaning_code("ingest/readers.py"), is_cleaning_code("registry/vocab.yaml"), is_cleaning_code("charts.py")
+>>> names = {p.relative_to(config.PACKAGE_DIR).as_posix() for p in cleaning_files()}
+>>> "ingest/readers.py" in names, "registry/columns.yaml" in names, "charts.py" in names
 (True, True, False)
 """
 
 from __future__ import annotations
 
-import fnmatch
 import hashlib
 import importlib.metadata
 import json
@@ -40,9 +40,9 @@ from cchc_analysis.pack.staging import LOGS
 PACK_KEY = ".pack-key.json"
 #: Libraries whose version can change the pack's bytes.
 KEY_LIBRARIES = ("pandas", "numpy", "matplotlib", "nbconvert", "papermill", "xlsxwriter", "pyarrow")
-#: Files of the package that cleaning reads (relative to the package, glob patterns): part of the raw
-#: fingerprint's side of the key (the re-clean decision), not of the pack's code part.
-CLEANING_CODE = ("ingest/*", "schemas.py", "quality.py", "refresh.py", "registry/columns.yaml",
+#: Files of the package that cleaning reads (glob patterns under the package), used where
+#: ``refresh`` does not name its own (``refresh.CODE_SOURCES``): the raw fingerprint's side of the key.
+CLEANING_CODE = ("ingest/**/*.py", "schemas.py", "quality.py", "refresh.py", "registry/columns.yaml",
                  "registry/vocab.yaml")
 CODE_SUFFIXES = (".py", ".yaml", ".yml", ".json")
 
@@ -56,18 +56,28 @@ def sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def is_cleaning_code(relative: str) -> bool:
-    """True for a package file (path relative to the package) that cleaning reads."""
-    return any(fnmatch.fnmatch(relative, pattern) for pattern in CLEANING_CODE)
+def cleaning_patterns() -> tuple[str, ...]:
+    """The glob patterns of the cleaning code: those the raw fingerprint hashes (one list, in refresh)."""
+    from cchc_analysis import refresh
+
+    return tuple(getattr(refresh, "CODE_SOURCES", CLEANING_CODE))
+
+
+def cleaning_files(package: Path | None = None) -> set[Path]:
+    """The files of the package that cleaning reads: the raw fingerprint's side of the key."""
+    package = Path(package or config.PACKAGE_DIR)
+    return {p for pattern in cleaning_patterns() for p in package.glob(pattern)
+            if p.is_file() and "__pycache__" not in p.parts}
 
 
 def code_files(package: Path | None = None) -> list[Path]:
     """The files of the package the pack depends on beyond cleaning: code and registries of
     computation and presentation, sorted."""
     package = Path(package or config.PACKAGE_DIR)
+    cleaning = cleaning_files(package)
     return sorted(p for p in package.rglob("*")
                   if p.is_file() and p.suffix in CODE_SUFFIXES and "__pycache__" not in p.parts
-                  and not is_cleaning_code(p.relative_to(package).as_posix()))
+                  and p not in cleaning)
 
 
 def pack_key(fingerprint: str, settings: Any, code: Iterable[Path] | None = None) -> str:
