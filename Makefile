@@ -1,6 +1,7 @@
 # cchc-analysis: the two commands a new user needs are `make report` and `make test`.
 # Everything runs inside a local virtual environment (.venv) that is created on first use and
-# refreshed whenever pyproject.toml changes.
+# refreshed whenever pyproject.toml or requirements.lock changes. The environment is installed from
+# requirements.lock (exact versions and hashes); `make lock` regenerates it from pyproject.toml.
 
 .DEFAULT_GOAL := help
 SHELL := /bin/bash
@@ -10,24 +11,34 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 YEAR ?= 2025
+LOCK := requirements.lock
+# The tool that writes the lock (exact versions and hashes, for every platform and Python >= 3.11).
+LOCK_TOOL := uv==0.13.9
 
 # Quiet, reproducible runs of notebooks and progress bars under test.
 TEST_ENV := MPLBACKEND=Agg TQDM_DISABLE=1 IPYKERNEL_CELL_NAME="<IPY-INPUT>" PYTHONHASHSEED=0
 
-.PHONY: help setup report test lint sample clean-data lab clean
+.PHONY: help setup lock report test lint sample clean-data lab clean
 
 help: ## Show this help
 	@echo "cchc-analysis: make <target>"
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(LOCK)
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev]"
+	$(PY) -m pip install --quiet --require-hashes -r $(LOCK)
+	$(PY) -m pip install --quiet --no-deps -e .
 	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (cchc)" >/dev/null
 	@touch $(STAMP)
 
-setup: $(STAMP) ## Create or refresh the local virtual environment (.venv)
+setup: $(STAMP) ## Create or refresh the local virtual environment (.venv) from requirements.lock
+
+lock: ## Regenerate requirements.lock from pyproject.toml (then commit it with environment.yml in step)
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet "$(LOCK_TOOL)"
+	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --universal --python-version 3.11 \
+		--generate-hashes --quiet --output-file $(LOCK)
 
 report: $(STAMP) ## Clean data/raw and build the review pack for YEAR (default 2025) into reports/YEAR
 	$(VENV)/bin/cchc report --year $(YEAR)

@@ -362,7 +362,7 @@ def evaluation_coverage(dossiers: pd.DataFrame | None, evaluations: pd.DataFrame
                         period_kind: str = "year") -> pd.DataFrame:
     """Share of resolved dossiers that were evaluated at least once, by resolution period.
 
-    A dossier is resolved in a period as in CONTRACT.md section 3; it counts as evaluated when an
+    A dossier is resolved in a period as in docs/contract.md section 3; it counts as evaluated when an
     evaluation names its ``dossier_id`` (whenever that evaluation was made).
 
     >>> d = pd.DataFrame({"dossier_id": ["a", "b", "c"], "status": ["returned", "resolved", "in_progress"],

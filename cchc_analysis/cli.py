@@ -1,8 +1,8 @@
 """The ``cchc`` command (also ``python -m cchc_analysis``).
 
-Sub-commands follow CONTRACT.md section 1: ``clean``, ``indicators``, ``report`` and ``sample``.
+Sub-commands follow docs/contract.md section 1: ``clean``, ``indicators``, ``report`` and ``sample``.
 Exit status: 0 when every input was read, 1 when a file could not be read (each named on standard
-error as ``error: FILE: REASON``), 2 for a wrong command line or a step that is not available yet.
+error as ``error: FILE: REASON``), 2 for a wrong command line.
 Bad input never produces a traceback: unexpected failures are reported in one sentence.
 
 >>> build_parser().parse_args(["sample", "--out", "x"]).out
@@ -12,9 +12,8 @@ Bad input never produces a traceback: unexpected failures are reported in one se
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from cchc_analysis import __version__, config
@@ -24,26 +23,14 @@ EXIT_UNREADABLE = 1
 EXIT_USAGE = 2
 
 
-class StepUnavailable(Exception):
-    """Raised when a sub-command's implementation has not landed yet."""
-
-
-def _require(module: str, attribute: str) -> Callable:
-    """Import ``module.attribute`` or raise :class:`StepUnavailable` when it does not exist yet."""
-    try:
-        mod = importlib.import_module(module)
-    except ModuleNotFoundError as exc:
-        if exc.name and exc.name.startswith("cchc_analysis"):
-            raise StepUnavailable(module) from exc
-        raise
-    func = getattr(mod, attribute, None)
-    if func is None:
-        raise StepUnavailable(f"{module}.{attribute}")
-    return func
-
-
 def _cmd_clean(args: argparse.Namespace) -> int:
-    clean = _require("cchc_analysis.ingest.pipeline", "clean")
+    from cchc_analysis.ingest.pipeline import available_kinds, clean
+
+    kinds = list(available_kinds())
+    if args.kind is not None and args.kind not in kinds:
+        print(f"error: cchc clean: loại dữ liệu {args.kind!r} không có; dùng một trong: {', '.join(kinds)}.",
+              file=sys.stderr)
+        return EXIT_USAGE
     inputs = [Path(p) for p in args.inputs] or [config.RAW_DIR]
     report = clean(inputs, Path(args.out), kind=args.kind, progress=not args.quiet)
     for name, reason in report.errors:
@@ -54,18 +41,21 @@ def _cmd_clean(args: argparse.Namespace) -> int:
 
 
 def _cmd_indicators(args: argparse.Namespace) -> int:
-    run = _require("cchc_analysis.indicators", "run_cli")
+    from cchc_analysis.indicators import run_cli as run
+
     return int(run(processed=Path(args.processed), year=args.year, fmt=args.format, out=args.out))
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    run = _require("cchc_analysis.report", "run_cli")
-    return int(run(year=args.year, period=args.period, raw=Path(args.raw), out=args.out,
-                   params=args.params, progress=not args.quiet))
+    from cchc_analysis.pack import run_cli as run
+
+    return int(run(year=args.year, period=args.period, raw=args.raw, out=args.out, params=args.params,
+                   progress=not args.quiet))
 
 
 def _cmd_sample(args: argparse.Namespace) -> int:
-    generate = _require("cchc_analysis.sample", "generate")
+    from cchc_analysis.sample import generate
+
     out = Path(args.out)
     paths = generate(out, progress=not args.quiet)
     print(f"Đã tạo {len(paths)} tệp dữ liệu mẫu (tổng hợp, không phải dữ liệu thật) trong {out}")
@@ -85,9 +75,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("clean", help="làm sạch các tệp xuất (clean exports into canonical tables)")
     p.add_argument("inputs", nargs="*", metavar="INPUT", help="tệp hoặc thư mục (mặc định data/raw)")
     p.add_argument("--out", default=str(config.PROCESSED_DIR), help="thư mục kết quả (data/processed)")
-    p.add_argument("--kind", choices=["dossiers", "report06a", "evaluations", "survey", "budget",
-                                      "payroll", "manual", "procedures", "tasks"],
-                   help="buộc loại dữ liệu cho mọi tệp")
+    p.add_argument("--kind", metavar="KIND", help="buộc loại dữ liệu cho mọi tệp (một loại khai báo trong "
+                   "cchc_analysis/ingest; gõ sai thì lệnh liệt kê các loại có)")
     p.add_argument("-q", "--quiet", action="store_true", help="không hiện thanh tiến trình")
     p.set_defaults(func=_cmd_clean)
 
@@ -99,11 +88,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_indicators)
 
     p = sub.add_parser("report", help="lập bộ báo cáo sơ kết (build the review pack)")
-    p.add_argument("--year", type=int, default=2025, help="năm báo cáo (mặc định 2025)")
-    p.add_argument("--period", help="kỳ báo cáo, ví dụ 2026-H1 (mặc định: cả năm)")
-    p.add_argument("--raw", default=str(config.RAW_DIR), help="thư mục dữ liệu thô (data/raw)")
-    p.add_argument("--out", help="thư mục báo cáo (mặc định reports/YEAR)")
-    p.add_argument("--params", help="tệp YAML tham số cho notebook (thư mục params/)")
+    p.add_argument("--year", type=int, help="năm báo cáo (mặc định: theo tệp tham số, nếu không thì 2025)")
+    p.add_argument("--period", help="kỳ báo cáo: 2026-H1, 2026-Q3, 2026-07, 2021-2025 "
+                   "hoặc 2025-12-15..2026-12-14 (mặc định: cả năm)")
+    p.add_argument("--raw", help="thư mục dữ liệu thô (mặc định: theo tệp tham số, nếu không thì data/raw)")
+    p.add_argument("--out", help="thư mục báo cáo (mặc định reports/KỲ, ví dụ reports/2025)")
+    p.add_argument("--params", help="tệp YAML tham số (thư mục params/); tham số dòng lệnh được ưu tiên")
     p.add_argument("-q", "--quiet", action="store_true", help="không hiện thanh tiến trình")
     p.set_defaults(func=_cmd_report)
 
@@ -123,10 +113,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(exc.code or 0) and EXIT_USAGE
     try:
         return args.func(args)
-    except StepUnavailable:
-        print(f"cchc {args.command}: chức năng này chưa có trong phiên bản {__version__} "
-              "(not yet available).", file=sys.stderr)
-        return EXIT_USAGE
     except KeyboardInterrupt:
         print("Đã dừng theo yêu cầu; các kết quả trước đó vẫn giữ nguyên.", file=sys.stderr)
         return 130

@@ -1,7 +1,7 @@
 """Vietnamese formatting of numbers, money, periods and labels for charts and readings.
 
 Vietnamese writes a decimal comma and groups thousands with dots: ``90,5%``, ``1.234.567``. Shares
-are 0–1 proportions (CONTRACT.md section 4) and are shown as percentages with the number of decimals
+are 0–1 proportions (docs/contract.md section 4) and are shown as percentages with the number of decimals
 the milestone registry gives for the indicator. Missing values are shown as an en dash.
 
 >>> percent(0.905), number(1234567), vnd(45_250_000_000)

@@ -1,4 +1,4 @@
-"""The tidy indicator table of CONTRACT.md section 4.
+"""The tidy indicator table of docs/contract.md section 4.
 
 Every indicator is computed from the canonical tables with its numerator and denominator, for years,
 halves, quarters and months (dated indicators) and for the breakdowns ``all``, ``field=…``, ``unit=…``
@@ -7,7 +7,7 @@ first aggregated by month, then rolled up, so the months of a quarter always add
 Shares with a denominator of 0 have an empty value and status ``no_data``; the status of every other
 row against the programme's milestones comes from :mod:`cchc_analysis.milestones`.
 
-Definitions (CONTRACT.md section 3), dates compared as calendar dates:
+Definitions (docs/contract.md section 3), dates compared as calendar dates:
 
 - *received in* a period: ``received_at`` in it and status neither ``registered`` nor ``rejected``;
 - *resolved in* a period: ``resolved_at`` in it and status ``resolved`` or ``returned``;
@@ -557,7 +557,7 @@ def compute(tables: Mapping[str, pd.DataFrame], year: int | None = None,
     Returns
     -------
     pandas.DataFrame
-        The columns of CONTRACT.md section 4, sorted by indicator, period and breakdown.
+        The columns of docs/contract.md section 4, sorted by indicator, period and breakdown.
     """
     parts = []
     dossiers = tables.get("dossiers")

@@ -20,7 +20,7 @@ import pandas as pd
 
 from cchc_analysis.quality import QUARANTINE_COLUMNS, RECONCILIATION_COLUMNS
 
-#: Vietnamese names of the kinds of export (CONTRACT.md section 1).
+#: Vietnamese names of the kinds of export (docs/contract.md section 1).
 KIND_LABELS_VI = {
     "dossiers": "Danh sách hồ sơ TTHC",
     "report06a": "Biểu 06a (tình hình giải quyết TTHC)",

@@ -1,7 +1,7 @@
 """The programme's milestones: the registry of targets, its validation and the target values.
 
 The targets live in ``registry/milestones.yaml`` (data, not code). This module checks that the
-registry is complete and consistent with CONTRACT.md section 4, and turns a target (absolute,
+registry is complete and consistent with docs/contract.md section 4, and turns a target (absolute,
 relative to a baseline, or left to a roadmap setting) into a number for a given history.
 
 >>> reg = load_registry()
@@ -19,7 +19,7 @@ from typing import Any
 
 from cchc_analysis import registry
 
-#: Every indicator id of CONTRACT.md section 4, with its unit there.
+#: Every indicator id of docs/contract.md section 4, with its unit there.
 CONTRACT_INDICATORS: dict[str, str] = {
     "dossier_online_share": "share",
     "dossier_full_online_share": "share",
@@ -72,7 +72,7 @@ def validate(reg: Mapping[str, Any]) -> list[str]:
         problems.append(f"{missing}: indicator of the contract missing from the registry")
     for ind_id, spec in indicators.items():
         if ind_id not in CONTRACT_INDICATORS:
-            problems.append(f"{ind_id}: unknown indicator id (not in CONTRACT.md section 4)")
+            problems.append(f"{ind_id}: unknown indicator id (not in docs/contract.md section 4)")
             continue
         problems.extend(_validate_indicator(ind_id, spec or {}, settings))
     for item in reg.get("qualitative") or []:

@@ -1,7 +1,7 @@
 """The reporting period: a year, half, quarter, month, a span of whole years, or a date window.
 
 A period is a closed range of calendar days with a *kind*. Its canonical text (``label``) is what the
-indicator table stores in its ``period`` column (CONTRACT.md section 3); ``label_vi`` is how an analyst
+indicator table stores in its ``period`` column (docs/contract.md section 3); ``label_vi`` is how an analyst
 reads it. Dates are compared as calendar dates (a time of day is dropped).
 
 >>> p = Period.parse("2024-Q3")

@@ -1,4 +1,4 @@
-"""Pandera models of the canonical tables (CONTRACT.md §2), checked on every write.
+"""Pandera models of the canonical tables (docs/contract.md §2), checked on every write.
 
 :data:`SCHEMAS` maps a table name (the Parquet file stem) to its schema and :data:`SORT_KEYS` to
 the columns that order its rows (Parquet files are written sorted, so that two runs give the same
@@ -195,7 +195,7 @@ SURVEY_COMMENTS = _schema("survey_comments", {
 register("survey_comments", SURVEY_COMMENTS, ["respondent_id", "source"])
 
 
-# --- procedures and tasks (CONTRACT.md v2): the procedure catalogue and the programme's task register ---
+# --- procedures and tasks (docs/contract.md v2): the procedure catalogue and the programme's task register ---
 PROCEDURE_LEVELS = SERVICE_LEVELS
 PROCEDURES = _schema("procedures", {
     "procedure_code": _text(unique=True),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 from cchc_analysis import cli
 
@@ -22,26 +23,47 @@ def test_wrong_command_line_exits_2(capsys):
     assert "invalid choice" in err
 
 
-def test_missing_step_says_not_yet_available(monkeypatch, capsys):
-    def unavailable(module, attribute):
-        raise cli.StepUnavailable(module)
+def test_unknown_kind_exits_2_and_lists_the_registered_kinds(capsys):
+    from cchc_analysis.ingest.pipeline import available_kinds
 
-    monkeypatch.setattr(cli, "_require", unavailable)
-    assert cli.main(["report", "--year", "2025"]) == 2
+    assert cli.main(["clean", "--kind", "no_such_kind", "--out", "unused"]) == 2
     err = capsys.readouterr().err
-    assert "chưa có" in err and "Traceback" not in err
+    assert err.startswith("error: cchc clean: ") and "no_such_kind" in err and err.count("\n") == 1
+    kinds = list(available_kinds())
+    assert {"dossiers", "report06a", "evaluations", "survey", "budget", "payroll", "manual"} <= set(kinds)
+    assert all(kind in err for kind in kinds)
+
+
+def test_the_cli_names_no_kind_itself():
+    """The kinds come from the kind modules (``ingest``), never from a list in the command line."""
+    source = Path(cli.__file__).read_text(encoding="utf-8")
+    assert '"report06a"' not in source and '"payroll"' not in source
 
 
 def test_unexpected_error_is_one_sentence(monkeypatch, capsys):
-    def boom(module, attribute):
-        def run(*args, **kwargs):
-            raise RuntimeError("disk full")
-        return run
+    import cchc_analysis.sample
 
-    monkeypatch.setattr(cli, "_require", boom)
+    def boom(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(cchc_analysis.sample, "generate", boom)
     assert cli.main(["sample", "--out", "x"]) == 1
     err = capsys.readouterr().err
-    assert err.startswith("error: cchc sample:") and "disk full" in err
+    assert err.startswith("error: cchc sample:") and "disk full" in err and "Traceback" not in err
+
+
+def test_report_options_reach_the_settings(monkeypatch):
+    import cchc_analysis.pack as pack
+
+    seen = {}
+
+    def fake(**kwargs):
+        seen.update(kwargs)
+        return 0
+
+    monkeypatch.setattr(pack, "run_cli", fake)
+    assert cli.main(["report", "--period", "2026-H1", "--raw", "r", "--out", "o", "-q"]) == 0
+    assert seen == {"year": None, "period": "2026-H1", "raw": "r", "out": "o", "params": None, "progress": False}
 
 
 def test_python_dash_m_entry_point():

@@ -1,4 +1,4 @@
-"""Definitions of CONTRACT.md section 3 pinned at their edges, on frames made by code."""
+"""Definitions of docs/contract.md section 3 pinned at their edges, on frames made by code."""
 
 from __future__ import annotations
 

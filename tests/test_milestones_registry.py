@@ -88,7 +88,7 @@ def test_validator_rejects_a_target_without_clause(reg):
 
 def test_validator_rejects_an_unknown_indicator(reg):
     reg["indicators"]["made_up_share"] = dict(reg["indicators"]["satisfaction_share"])
-    assert milestones.validate(reg) == ["made_up_share: unknown indicator id (not in CONTRACT.md section 4)"]
+    assert milestones.validate(reg) == ["made_up_share: unknown indicator id (not in docs/contract.md section 4)"]
 
 
 def test_validator_rejects_a_missing_direction(reg):

@@ -26,7 +26,7 @@ SHARED_TEXT = ROOT.parent / "shared" / "programme" / "000_e74da70bfae17c50.txt"
 SHARED_CONTRACT = ROOT.parent / "shared" / "CONTRACT.md"
 MARKER = "<!-- programme text begins -->"
 
-#: The indicator ids of CONTRACT.md section 4 (v2), written out here so that a typo in the registry or
+#: The indicator ids of docs/contract.md section 4 (v2), written out here so that a typo in the registry or
 #: an id the contract does not know fails.
 CONTRACT_INDICATOR_IDS = frozenset({
     "dossier_online_share", "dossier_full_online_share", "dossier_on_time_share", "online_payment_share",
@@ -395,7 +395,7 @@ def test_targets_are_valid(reg):
 
 
 def test_key_readings_of_the_contract(reg):
-    """The mappings CONTRACT.md v2 section 4 prescribes, worked out by hand from the clauses."""
+    """The mappings docs/contract.md v2 section 4 prescribes, worked out by hand from the clauses."""
     def targets(cid):
         return {(t["indicator"], t["operator"], t.get("value")) for t in by_id(reg, cid)["targets"]}
 

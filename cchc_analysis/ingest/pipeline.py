@@ -55,8 +55,7 @@ from cchc_analysis.quality import (
 __all__ = ["CleanReport", "KIND_MODULES", "SPREADSHEET_SUFFIXES", "available_kinds", "clean", "expand_inputs"]
 
 #: Modules (under ``cchc_analysis.ingest``) that declare kinds; an absent one is skipped.
-KIND_MODULES = ("dossiers", "report06a", "evaluations", "surveys", "finance", "manual",
-                "procedures", "tasks", "portal766")
+KIND_MODULES = ("dossiers", "report06a", "surveys", "finance", "manual", "procedures", "tasks", "portal766")
 #: Files taken when walking a folder (see :mod:`cchc_analysis.ingest.inputs`, the one walker).
 SPREADSHEET_SUFFIXES = EXPORT_SUFFIXES
 
@@ -422,4 +421,3 @@ def _write(report: CleanReport, out_dir: Path, outputs: dict[str, pd.DataFrame |
     write_csv(out_dir / "reconciliation.csv", recon)
     report.quarantine = quarantine
     report.out_dir = out_dir
-

@@ -1,0 +1,109 @@
+"""``index.html``: the executed notebooks as one page without code, in Vietnamese.
+
+A title and a table of contents (headings of levels 1 and 2, each given an anchor) come first; code,
+standard-error output, execution metadata and the injected parameters are left out, so the page
+depends only on what the notebooks show, and every figure is embedded (the page stands alone).
+
+>>> title(Period.parse("2025"))
+'Báo cáo sơ kết Chương trình cải cách hành chính 2021–2030, năm 2025'
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from cchc_analysis.pack.kernels import KERNEL_NAME
+from cchc_analysis.periods import Period
+
+HEADING_RE = re.compile(r"^(#{1,3})\s+(.+?)\s*#*\s*$")
+REMOTE_SCRIPT_RE = re.compile(r'<script src="https?://[^"]*">\s*</script>\s*')
+#: The programme's mid-term review (sơ kết) covers 2021–2025: its pack is that of 2025 or of 2021-2025.
+MIDTERM = ("2025", "2021-2025")
+
+
+def title(period: Period) -> str:
+    """The report's title for ``period``."""
+    kind = "Báo cáo sơ kết" if period.label in MIDTERM else "Báo cáo"
+    return f"{kind} Chương trình cải cách hành chính 2021–2030, {period.label_vi}"
+
+
+def combine_notebooks(executed: Sequence[Path], period: Period) -> Any:
+    """One notebook of the executed ones, ready for the HTML export.
+
+    A title cell and a table of contents (headings of levels 1 and 2, each given an anchor) come
+    first; standard-error output, execution metadata and the injected parameters are dropped, so that
+    the HTML depends only on what the notebooks show.
+    """
+    import nbformat
+
+    heading = title(period)
+    body, toc = [], []
+    for i, path in enumerate(executed, start=1):
+        nb = nbformat.read(str(path), as_version=4)
+        body.append(nbformat.v4.new_markdown_cell(f'<a id="phan-{i}"></a>'))
+        first = True
+        for j, cell in enumerate(nb.cells):
+            cell = copy.deepcopy(cell)
+            tags = cell.get("metadata", {}).get("tags", [])
+            if "injected-parameters" in tags or "parameters" in tags or "remove-cell" in tags:
+                continue
+            cell["metadata"] = {}
+            if cell.get("cell_type") == "markdown":
+                lines = []
+                for k, line in enumerate(cell.source.splitlines()):
+                    match = HEADING_RE.match(line)
+                    if match and len(match.group(1)) <= 2:
+                        anchor = f"phan-{i}" if first and len(match.group(1)) == 1 else f"phan-{i}-{j}-{k}"
+                        if anchor != f"phan-{i}":
+                            lines.append(f'<a id="{anchor}"></a>\n')
+                        toc.append((len(match.group(1)) if not first else 1, match.group(2), anchor))
+                        first = False
+                    lines.append(line)
+                cell.source = "\n".join(lines)
+            elif cell.get("cell_type") == "code":
+                cell["execution_count"] = None
+                cell["outputs"] = [_clean_output(o) for o in cell.get("outputs", [])
+                                   if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
+            body.append(cell)
+        if first:  # no heading: use the file name
+            toc.append((1, path.stem, f"phan-{i}"))
+    contents = ["## Mục lục", ""]
+    for level, text, anchor in toc:
+        contents.append(f"{'    ' * (level - 1)}- [{text}](#{anchor})")
+    generated = ("Bộ báo cáo được lập tự động bằng lệnh `cchc report` từ dữ liệu đã làm sạch; "
+                 "biểu đồ ở thư mục `figures/`, bảng điểm ở `scoreboard.xlsx`, bảng chỉ tiêu ở "
+                 "`indicators.csv`.")
+    head = [nbformat.v4.new_markdown_cell(f"# {heading}\n\n{generated}"),
+            nbformat.v4.new_markdown_cell("\n".join(contents))]
+    combined = nbformat.v4.new_notebook(cells=head + body)
+    for n, cell in enumerate(combined.cells):
+        cell["id"] = f"o-{n:03d}"  # stable ids: the HTML does not change between runs
+    combined.metadata = {"kernelspec": {"name": KERNEL_NAME, "display_name": "Python 3", "language": "python"},
+                         "language_info": {"name": "python"}, "title": heading}
+    return combined
+
+
+def _clean_output(output: Any) -> Any:
+    output = copy.deepcopy(output)
+    if "execution_count" in output:
+        output["execution_count"] = None
+    if "metadata" in output:
+        output["metadata"] = {k: v for k, v in output["metadata"].items() if k != "execution"}
+    return output
+
+
+def notebooks_html(executed: Sequence[Path], period: Period) -> str:
+    """The executed notebooks as one HTML page without code (Vietnamese, with a table of contents;
+    every figure embedded as a data URI, so the page stands alone)."""
+    from nbconvert import HTMLExporter
+
+    combined = combine_notebooks(executed, period)
+    exporter = HTMLExporter(template_name="lab", exclude_input=True, exclude_input_prompt=True,
+                            exclude_output_prompt=True, embed_images=True, language_code="vi")
+    html, _ = exporter.from_notebook_node(combined, resources={"metadata": {"name": combined.metadata["title"]}})
+    # the page stands alone: no script fetched from the Internet (the report has no formula or widget)
+    return REMOTE_SCRIPT_RE.sub("", html)

@@ -1,0 +1,283 @@
+"""Running the notebooks: papermill on a pool of kernels started (and warmed up) ahead of time.
+
+Starting a kernel and importing pandas and Matplotlib costs about as much as a short notebook; the pool
+pays it once per kernel, while the raw data are being cleaned, and each kernel runs its share of the
+notebooks one after the other, reset in between (:class:`KernelPool`). ``CCHC_JOBS`` sets how many
+kernels run at once (default: one per processor, at most 4).
+
+>>> share_out([Path("a")] * 3, 2)
+[[0, 2], [1]]
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import threading
+import time
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from cchc_analysis.pack.errors import NotebookFailure
+
+KERNEL_NAME = "python3"
+#: Matplotlib backend of the notebook kernels during a report run: figures shown inline, so that the
+#: HTML report embeds them.
+INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
+
+
+def _first_line(source: str) -> str:
+    for line in str(source).splitlines():
+        if line.strip():
+            line = line.strip()
+            return line if len(line) <= 80 else line[:77] + "…"
+    return ""
+
+
+def _kernel_manager_class(stderr_path: Path) -> type:
+    """A kernel manager whose kernels show figures inline (so that the HTML report embeds them) and
+    write their own messages (start-up warnings, crashes) to ``stderr_path`` instead of the terminal."""
+    from jupyter_client import AsyncKernelManager
+
+    class QuietKernelManager(AsyncKernelManager):
+        async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
+            kw["env"] = {**(kw.get("env") or os.environ), "MPLBACKEND": INLINE_BACKEND}
+            with open(stderr_path, "ab") as sink:
+                kw["stderr"] = sink
+                await super()._async_launch_kernel(kernel_cmd, **kw)
+
+    return QuietKernelManager
+
+
+def run_notebook(source: Path, target: Path, parameters: Mapping[str, Any], cwd: Path,
+                 progress: bool | dict = True, km: Any = None) -> None:
+    """Execute one notebook with papermill into ``target``; raise :class:`NotebookFailure` on an error
+    in a cell (the executed notebook, with the error, is saved at ``target``).
+
+    The kernel starts in ``cwd`` (given to the kernel, not by changing this process's folder, so that
+    several notebooks can run at once). ``km``: a running kernel to use (see :class:`KernelPool`);
+    by default papermill starts a kernel for the notebook and stops it afterwards.
+    """
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    bar: bool | dict = False
+    if progress:
+        bar = {"desc": source.stem, "leave": True, **(progress if isinstance(progress, dict) else {})}
+    extra: dict[str, Any] = {"resources": {"metadata": {"path": str(cwd)}}}
+    if km is not None:
+        extra["km"] = km
+    try:
+        papermill.execute_notebook(str(source), str(target), parameters=dict(parameters),
+                                   kernel_name=KERNEL_NAME, progress_bar=bar, log_output=False,
+                                   request_save_on_cell_execute=False, **extra)
+    except PapermillExecutionError as exc:
+        message = f"{exc.ename}: {_first_line(exc.evalue) or '(không có thông điệp)'}".rstrip(".")
+        raise NotebookFailure(source.name, exc.exec_count, _first_line(exc.source), message) from None
+
+
+def _code_cells(path: Path) -> int:
+    """Number of code cells of a notebook (a cheap guess of how long it runs)."""
+    try:
+        cells = json.loads(Path(path).read_text(encoding="utf-8")).get("cells", [])
+    except (OSError, ValueError):
+        return 0
+    return sum(1 for cell in cells if cell.get("cell_type") == "code")
+
+
+def default_jobs(count: int) -> int:
+    """How many kernels run the notebooks: ``CCHC_JOBS`` when set, else one per processor (at most 4).
+
+    >>> 1 <= default_jobs(5) <= 4, default_jobs(1)
+    (True, 1)
+    """
+    wanted = os.environ.get("CCHC_JOBS", "").strip()
+    jobs = int(wanted) if wanted.isdigit() and int(wanted) > 0 else min(os.cpu_count() or 1, 4)
+    return max(1, min(count, jobs))
+
+
+def share_out(sources: Sequence[Path], jobs: int) -> list[list[int]]:
+    """Share notebooks among ``jobs`` kernels, the longest (most code cells) first, each to the kernel
+    with the least work so far; the same notebooks always go to the same kernel, in the same order.
+
+    """
+    loads = [0] * jobs
+    shares: list[list[int]] = [[] for _ in range(jobs)]
+    for i in sorted(range(len(sources)), key=lambda i: -_code_cells(sources[i])):
+        k = loads.index(min(loads))
+        shares[k].append(i)
+        loads[k] += max(_code_cells(sources[i]), 1)
+    return [share for share in shares if share]
+
+
+#: Imported once by each kernel before the notebooks run (the notebooks' own imports are then instant).
+WARM_IMPORTS = ("pandas", "pyarrow.parquet", "matplotlib.pyplot", "IPython.display", "cchc_analysis.periods",
+                "cchc_analysis.indicators", "cchc_analysis.refresh", "cchc_analysis.views", "cchc_analysis.charts",
+                "cchc_analysis.narrative", "cchc_analysis.scoreboard", "cchc_analysis.intake")
+#: Run in a kernel before each notebook: the notebook starts as in a fresh kernel (empty namespace,
+#: Matplotlib settings and figures as at start-up, cell numbers from 1). The first time, a small figure
+#: is drawn and saved as PNG and SVG in the charts' style, so that fonts and renderers are loaded while
+#: the data are being cleaned rather than in the first chart of a notebook.
+RESET_CODE = """\
+import importlib as _importlib
+for _name in {imports!r}:
+    try:
+        _importlib.import_module(_name)
+    except Exception:
+        pass
+import matplotlib as _mpl
+import matplotlib.pyplot as _plt
+if not hasattr(_mpl, "_cchc_start_rc"):
+    _mpl._cchc_start_rc = _mpl.rcParams.copy()
+    try:
+        import contextlib as _contextlib
+        import io as _io
+        import sys as _sys
+        _charts = _sys.modules.get("cchc_analysis.charts")
+        with getattr(_charts, "style", _contextlib.nullcontext)():
+            _fig, _ax = _plt.subplots(figsize=(4, 2))
+            _ax.plot([0, 1], [0, 1], label="Tỷ lệ")
+            _ax.set_title("Tỷ lệ hồ sơ trực tuyến, 90,5%")
+            _ax.legend()
+            _fig.savefig(_io.BytesIO(), format="png", dpi=100)
+            _fig.savefig(_io.BytesIO(), format="svg")
+    except Exception:
+        pass
+_plt.close("all")
+_mpl.rcParams.update(_mpl._cchc_start_rc)
+get_ipython().run_line_magic("reset", "-f")
+get_ipython().execution_count = 1
+"""
+
+
+class KernelPool:
+    """Kernels started (and warmed up) ahead of time that run notebooks one after the other.
+
+    Starting a kernel and importing pandas and Matplotlib costs about as much as a short notebook;
+    the pool pays it once per kernel, while the raw data are being cleaned. Before each notebook the
+    kernel's namespace and Matplotlib settings are reset (:data:`RESET_CODE`), so a notebook sees what
+    it would see in a fresh kernel. Use as a context manager; kernels are stopped on exit.
+    """
+
+    def __init__(self, size: int, cwd: Path, log_dir: Path) -> None:
+        self.size, self.cwd, self.log_dir = size, Path(cwd), Path(log_dir)
+        self.errors: list[BaseException] = []
+        self._managers: list[Any] = [None] * size
+        self._ready = [threading.Event() for _ in range(size)]
+        self._threads: list[Any] = []
+
+    def _reset_notebook(self) -> Any:
+        import nbformat
+
+        book = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+            RESET_CODE.format(imports=WARM_IMPORTS))])
+        book.metadata["kernelspec"] = {"name": KERNEL_NAME, "display_name": "Python 3", "language": "python"}
+        return book
+
+    def reset(self, k: int) -> None:
+        """Reset kernel ``k`` (starting it the first time)."""
+        import papermill
+
+        km = self._managers[k]
+        if km is None:
+            km = _kernel_manager_class(self.log_dir / f"kernel-{k}.stderr.txt")(kernel_name=KERNEL_NAME)
+            self._managers[k] = km
+        papermill.execute_notebook(self._reset_notebook(), None, kernel_name=KERNEL_NAME, progress_bar=False,
+                                   log_output=False, request_save_on_cell_execute=False, km=km,
+                                   resources={"metadata": {"path": str(self.cwd)}})
+
+    def start(self) -> KernelPool:
+        """Start and warm up every kernel in the background."""
+        def warm(k: int) -> None:
+            try:
+                self.reset(k)
+            except BaseException as exc:  # reported when the kernel is used
+                self.errors.append(exc)
+            finally:
+                self._ready[k].set()
+
+        self._threads = [threading.Thread(target=warm, args=(k,), daemon=True) for k in range(self.size)]
+        for thread in self._threads:
+            thread.start()
+        return self
+
+    def manager(self, k: int) -> Any:
+        """The kernel manager of kernel ``k``, once it is warm."""
+        self._ready[k].wait()
+        return self._managers[k]
+
+    def close(self) -> None:
+        """Stop every kernel."""
+        from jupyter_core.utils import run_sync
+
+        for thread in self._threads:
+            thread.join()
+        for km in self._managers:
+            if km is not None and km.has_kernel:
+                with contextlib.suppress(Exception):
+                    run_sync(km.shutdown_kernel)(now=True)
+
+    def __enter__(self) -> KernelPool:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def run_notebooks(sources: Sequence[Path], executed_dir: Path, parameters: Mapping[str, Any], cwd: Path,
+                  *, progress: bool = True, jobs: int | None = None, pool: KernelPool | None = None,
+                  durations: dict[str, float] | None = None) -> list[Path]:
+    """Run notebooks into ``executed_dir`` on the kernels of ``pool`` (a pool of ``jobs`` kernels is
+    started when none is given); return the executed notebooks in order.
+
+    The notebooks must not depend on each other (each one reads the canonical tables and writes its
+    own figures). After a failure no further notebook is started, and the failure of the first
+    notebook in order is raised (:class:`NotebookFailure`).
+    """
+    durations = durations if durations is not None else {}
+    if pool is None:
+        jobs = default_jobs(len(sources)) if jobs is None else max(1, int(jobs))
+        with KernelPool(jobs, cwd, executed_dir) as own:
+            return run_notebooks(sources, executed_dir, parameters, cwd, progress=progress, pool=own,
+                                 durations=durations)
+    stop = threading.Event()
+    failures: dict[int, NotebookFailure] = {}
+    crashes: list[BaseException] = []
+
+    def work(k: int, share: list[int]) -> None:
+        try:
+            km = pool.manager(k)
+            for n, i in enumerate(share):
+                if stop.is_set():
+                    return
+                if n:
+                    pool.reset(k)
+                source = sources[i]
+                start = time.perf_counter()
+                bar = {"position": k} if progress and pool.size > 1 else progress
+                try:
+                    run_notebook(source, executed_dir / source.name, parameters, cwd, bar, km=km)
+                except NotebookFailure as failure:
+                    failures[i] = failure
+                    stop.set()
+                finally:
+                    durations[source.name] = time.perf_counter() - start
+        except BaseException as exc:
+            crashes.append(exc)
+            stop.set()
+
+    shares = share_out(sources, pool.size)
+    threads = [threading.Thread(target=work, args=(k, share)) for k, share in enumerate(shares)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if failures:
+        raise failures[min(failures)]
+    if crashes:
+        raise crashes[0]
+    if pool.errors:
+        raise pool.errors[0]
+    return [executed_dir / source.name for source in sources]
