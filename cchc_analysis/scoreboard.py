@@ -33,8 +33,8 @@ from typing import Any
 import pandas as pd
 
 from cchc_analysis import milestones
-from cchc_analysis.xlsx_print import print_setup
 from cchc_analysis.io import write_bytes_atomic
+from cchc_analysis.xlsx_print import print_setup
 
 #: The areas of the programme, in the order of the workbook's sheets.
 AREAS = ("Thủ tục hành chính", "Chuyển đổi số", "Hài lòng", "Tài chính - Biên chế")
