@@ -452,6 +452,8 @@ class _Writer:
         from docx.shared import Cm
 
         table.autofit = False
+        for column, width in zip(table.columns, widths_cm, strict=True):  # the grid LibreOffice reads
+            column.width = Cm(width)
         for row in table.rows:
             for cell, width in zip(row.cells, widths_cm, strict=True):
                 cell.width = Cm(width)
@@ -495,7 +497,7 @@ class _Writer:
     def header(self) -> None:
         from docx.shared import Cm
 
-        left_cm = 6.0
+        left_cm = 6.3
         right_cm = self.s.text_width_cm - left_cm
         table = self.doc.add_table(rows=2, cols=2)
         self._no_borders(table)
