@@ -446,7 +446,9 @@ class _Writer:
         borders = tblpr.makeelement(qn("w:tblBorders"), {})
         for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
             borders.append(borders.makeelement(qn(f"w:{side}"), {qn("w:val"): "nil"}))
-        tblpr.append(borders)
+        # in the schema's order (Word refuses a table whose properties are out of order)
+        tblpr.insert_element_before(borders, "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook",
+                                    "w:tblCaption", "w:tblDescription", "w:tblPrChange")
 
     def _widths(self, table: Any, widths_cm: Sequence[float]) -> None:
         from docx.shared import Cm
