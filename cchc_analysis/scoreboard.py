@@ -8,7 +8,8 @@ year, both in the indicator's unit and as a yearly rate). :func:`qualitative_tar
 no number measures. :func:`write_scoreboard_xlsx` writes one formatted sheet per area of the programme
 (the ``area`` of each indicator in ``registry/milestones.yaml``) into ``scoreboard.xlsx``: Vietnamese
 headers, percent formats, frozen header, status cells coloured *and* worded, no formula from any text,
-fixed document metadata (two runs give the same content), written atomically.
+fixed document metadata (two runs give the same content), written atomically; each sheet prints
+on A4 landscape, one page wide, with its header row on every page (:mod:`cchc_analysis.xlsx_print`).
 
 >>> import pandas as pd
 >>> table = pd.DataFrame({"indicator_id": ["satisfaction_share"] * 2, "period": ["2024", "2025"],
@@ -33,6 +34,7 @@ import pandas as pd
 
 from cchc_analysis import milestones
 from cchc_analysis.io import write_bytes_atomic
+from cchc_analysis.xlsx_print import print_setup
 
 #: The areas of the programme, in the order of the workbook's sheets.
 AREAS = ("Thủ tục hành chính", "Chuyển đổi số", "Hài lòng", "Tài chính - Biên chế")
@@ -267,6 +269,7 @@ def workbook_bytes(frames_by_area: Mapping[str, pd.DataFrame]) -> bytes:
 
     for sheet_name, frame in frames_by_area.items():
         sheet = book.add_worksheet(sheet_name[:31])
+        print_setup(sheet)  # A4 landscape, one page wide, header row repeated, pages numbered
         if sheet_name == QUALITATIVE_SHEET:
             _write_qualitative(sheet, frame, header_fmt, text_fmt)
             continue
