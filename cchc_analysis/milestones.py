@@ -1,14 +1,17 @@
-"""The programme's milestones: the registry of targets, its validation and the target values.
+"""The programme's targets: the registries of indicators and clauses, their validation, target values.
 
-The targets live in ``registry/milestones.yaml`` (data, not code). This module checks that the
-registry is complete and consistent with CONTRACT.md section 4, and turns a target (absolute,
-relative to a baseline, or left to a roadmap setting) into a number for a given history.
+An indicator is one entry of ``registry/indicators.yaml`` (title, area, unit, method and its inputs);
+its targets come from the programme's clauses in ``registry/programme.yaml`` (each clause quotes the
+programme and says how it is judged: ``targets: [{indicator, operator, value | setting | baseline}]``).
+:func:`load_registry` joins the two into one mapping that every module reads; :func:`validate` checks it.
+This module also turns a target (absolute, relative to a baseline, or left to a roadmap setting) into
+a number for a given history, and judges values against the straight path to it.
 
 >>> reg = load_registry()
 >>> validate(reg)
 []
->>> [t["year"] for t in reg["indicators"]["satisfaction_share"]["targets"]]
-[2025, 2030]
+>>> [(t["year"], t["clause_id"]) for t in reg["indicators"]["satisfaction_share"]["targets"]]
+[(2025, 'II.2-2025-satisfaction'), (2030, 'II.2-2030-satisfaction')]
 """
 
 from __future__ import annotations
@@ -19,108 +22,212 @@ from typing import Any
 
 from cchc_analysis import registry
 
-#: Every indicator id of CONTRACT.md section 4, with its unit there.
-CONTRACT_INDICATORS: dict[str, str] = {
-    "dossier_online_share": "share",
-    "dossier_full_online_share": "share",
-    "dossier_on_time_share": "share",
-    "online_payment_share": "share",
-    "result_digitized_share": "share",
-    "eid_verified_share": "share",
-    "satisfaction_share": "share",
-    "survey_satisfaction_share": "share",
-    "internal_e_transfer_share": "share",
-    "work_records_online_share": "share",
-    "digital_inspection_share": "share",
-    "internal_procedures_published_share": "share",
-    "full_online_procedure_share": "share",
-    "eid_citizen_share": "share",
-    "public_unit_headcount": "persons",
-    "public_unit_budget_vnd": "vnd",
-}
-
+UNITS = ("share", "count", "vnd", "persons", "points")
 DIRECTIONS = ("increase", "decrease")
 OPERATORS = (">=", ">", "<=", "<")
 STATISTICS = ("value", "mean", "sum")
-REQUIRED_FIELDS = ("title_vi", "unit", "decimals", "direction", "source", "targets")
+PARTS = ("target", "objective", "task", "solution")
+CHARTS = ("trend", "amount", "none")
+SECTIONS = ("satisfaction", "digital", "budget_payroll", "none")
+REQUIRED_FIELDS = ("title_vi", "title_en", "area", "unit", "decimals", "direction", "source", "method")
+#: The methods an indicator may name, with the inputs each requires.
+METHODS: dict[str, tuple[str, ...]] = {
+    "dossier_ratio": ("numerator", "denominator"),
+    "applicant_ratio": ("numerator", "denominator"),
+    "evaluation_share": (),
+    "survey_share": (),
+    "catalogue_ratio": ("numerator", "denominator"),
+    "task_completion": (),
+    "amount": (),
+    "headcount": ("column",),
+    "manual": (),
+}
+DOSSIER_SCOPES = ("received", "resolved", "closed")
+DOSSIER_FLAGS = ("online", "full", "partial", "fee_required", "paid_online", "result_digitized",
+                 "eid_verified", "on_time", "resolved")
+CATALOGUE_FLAGS = ("eligible_online", "fee_required", "online_payment", "on_national_portal", "internal",
+                   "published", "level_full", "level_online")
+MEASURES_06A = ("received", "received_online", "resolved", "resolved_in_time", "resolved_late")
+
+
+def assemble(indicator_reg: Mapping[str, Any], programme: Mapping[str, Any]) -> dict[str, Any]:
+    """Join the indicator registry and the programme's clauses into the registry every module reads.
+
+    Each indicator gets ``targets``: one entry per clause target naming it, with the clause's
+    ``year``, ``clause`` (its area), ``clause_id`` and ``clause_text``. Clauses without targets
+    (qualitative ones that apply) are listed under ``qualitative``.
+
+    >>> reg = assemble({"indicators": {"x": {"unit": "share"}}},
+    ...     {"clauses": [{"id": "c", "area": "II.2", "year": 2025, "text_vi": "…", "quantitative": True,
+    ...                   "targets": [{"indicator": "x", "operator": ">=", "value": 0.9}]}]})
+    >>> reg["indicators"]["x"]["targets"]
+    [{'operator': '>=', 'value': 0.9, 'year': 2025, 'clause': 'II.2', 'clause_id': 'c', 'clause_text': '…'}]
+    """
+    out: dict[str, Any] = {key: copy.deepcopy(programme.get(key)) for key in
+                           ("programme", "settings", "status_rules", "areas", "clauses")}
+    out["settings"] = out["settings"] or {}
+    out["status_rules"] = out["status_rules"] or {}
+    out["areas"] = out["areas"] or []
+    out["clauses"] = out["clauses"] or []
+    indicators = copy.deepcopy(dict(indicator_reg.get("indicators") or {}))
+    for spec in indicators.values():
+        spec.setdefault("targets", [])
+    qualitative = []
+    for clause in out["clauses"]:
+        targets = clause.get("targets") or []
+        if not targets and clause.get("part") in ("target", None) and clause.get("applies", True):
+            qualitative.append({"id": clause.get("id"), "clause": clause.get("area"),
+                                "clause_text": " ".join(str(clause.get("text_vi", "")).split()),
+                                "title_vi": _short_title(clause.get("text_vi", "")), "year": clause.get("year")})
+        for target in targets:
+            spec = indicators.get(target.get("indicator"))
+            if spec is None:
+                continue  # validate() names it
+            entry = {k: v for k, v in target.items() if k != "indicator"}
+            entry.update(year=clause.get("year"), clause=clause.get("area"), clause_id=clause.get("id"),
+                         clause_text=" ".join(str(clause.get("text_vi", "")).split()))
+            spec["targets"].append(entry)
+    for spec in indicators.values():
+        spec["targets"].sort(key=lambda t: (t["year"] is None, t["year"] or 0))
+    out["indicators"] = indicators
+    out["qualitative"] = qualitative
+    return out
+
+
+def _short_title(text: str, words: int = 12) -> str:
+    parts = str(text).split()
+    return " ".join(parts[:words]) + (" …" if len(parts) > words else "")
 
 
 def load_registry() -> dict[str, Any]:
-    """Return a deep copy of the milestone registry (safe to modify)."""
-    return copy.deepcopy(registry.load("milestones"))
+    """The packaged registry: ``indicators.yaml`` joined with ``programme.yaml`` (a fresh copy)."""
+    return assemble(registry.load("indicators"), registry.load("programme"))
 
 
 def validate(reg: Mapping[str, Any]) -> list[str]:
-    """Check a milestone registry; return one English sentence per problem (empty when valid).
+    """Check an assembled registry; return one English sentence per problem (empty when valid).
 
     Parameters
     ----------
     reg : mapping
-        The parsed ``milestones.yaml``.
+        As :func:`load_registry` returns it.
 
     Examples
     --------
     >>> bad = load_registry()
-    >>> del bad["indicators"]["satisfaction_share"]["targets"][0]["clause"]
-    >>> validate(bad)
-    ['satisfaction_share: the 2025 target has no clause']
+    >>> bad["indicators"]["satisfaction_share"]["method"] = "guess"
+    >>> bad["clauses"][0]["targets"] = [{"indicator": "nobody", "operator": ">=", "value": 1}]
+    >>> validate(bad)  # doctest: +NORMALIZE_WHITESPACE
+    ['satisfaction_share: unknown method guess',
+     'clause II.2-2025-internal-e-transfer: a target names the unknown indicator nobody']
     """
     problems: list[str] = []
     indicators = reg.get("indicators") or {}
     settings = reg.get("settings") or {}
-    for missing in sorted(set(CONTRACT_INDICATORS) - set(indicators)):
-        problems.append(f"{missing}: indicator of the contract missing from the registry")
+    areas = {a.get("id") for a in reg.get("areas") or []}
     for ind_id, spec in indicators.items():
-        if ind_id not in CONTRACT_INDICATORS:
-            problems.append(f"{ind_id}: unknown indicator id (not in CONTRACT.md section 4)")
-            continue
-        problems.extend(_validate_indicator(ind_id, spec or {}, settings))
-    for item in reg.get("qualitative") or []:
-        for key in ("id", "clause", "clause_text", "title_vi"):
-            if not item.get(key):
-                problems.append(f"qualitative target {item.get('id', '?')}: missing {key}")
+        problems.extend(_validate_indicator(ind_id, spec or {}, areas))
+    problems.extend(_validate_clauses(reg.get("clauses") or [], indicators, settings, areas))
     return problems
 
 
-def _validate_indicator(ind_id: str, spec: Mapping[str, Any], settings: Mapping[str, Any]) -> list[str]:
+def _validate_indicator(ind_id: str, spec: Mapping[str, Any], areas: set) -> list[str]:
     problems = [f"{ind_id}: missing {field}" for field in REQUIRED_FIELDS if field not in spec]
-    if spec.get("direction") is not None and spec["direction"] not in DIRECTIONS:
-        problems.append(f"{ind_id}: direction must be one of {', '.join(DIRECTIONS)}")
-    if "unit" in spec and spec["unit"] != CONTRACT_INDICATORS[ind_id]:
-        problems.append(f"{ind_id}: unit {spec['unit']} differs from the contract's {CONTRACT_INDICATORS[ind_id]}")
+    checks = (("unit", UNITS), ("direction", DIRECTIONS), ("chart", CHARTS), ("section", SECTIONS))
+    for key, allowed in checks:
+        if spec.get(key) is not None and spec[key] not in allowed:
+            problems.append(f"{ind_id}: {key} must be one of {', '.join(allowed)}")
+    if spec.get("area") is not None and areas and spec["area"] not in areas:
+        problems.append(f"{ind_id}: unknown area {spec['area']}")
     if "decimals" in spec and not isinstance(spec["decimals"], int):
         problems.append(f"{ind_id}: decimals must be a whole number")
-    for target in spec.get("targets") or []:
-        problems.extend(_validate_target(ind_id, target, settings))
+    method = spec.get("method")
+    if method is not None and method not in METHODS:
+        problems.append(f"{ind_id}: unknown method {method}")
+        return problems
+    problems.extend(f"{ind_id}: method {method} needs {need}" for need in METHODS.get(method, ()) if need not in spec)
+    if method in ("dossier_ratio", "applicant_ratio") and "numerator" in spec and "denominator" in spec:
+        problems.extend(_validate_ratio(ind_id, spec, DOSSIER_FLAGS, DOSSIER_SCOPES))
+    if method == "catalogue_ratio" and "numerator" in spec and "denominator" in spec:
+        problems.extend(_validate_ratio(ind_id, spec, CATALOGUE_FLAGS, None))
+    for key in ("numerator", "denominator"):
+        measure = (spec.get("report06a") or {}).get(key)
+        if spec.get("report06a") is not None and measure not in MEASURES_06A:
+            problems.append(f"{ind_id}: report06a {key} must be one of {', '.join(MEASURES_06A)}")
+    if spec.get("targets"):
+        problems.extend(f"{ind_id}: a target without a clause (targets belong to programme.yaml clauses)"
+                        for t in spec["targets"] if not t.get("clause_id"))
     return problems
 
 
-def _validate_target(ind_id: str, target: Mapping[str, Any], settings: Mapping[str, Any]) -> list[str]:
-    year = target.get("year")
-    where = f"{ind_id}: the {year} target"
+def _validate_ratio(ind_id: str, spec: Mapping[str, Any], flags: tuple[str, ...],
+                    scopes: tuple[str, ...] | None) -> list[str]:
     problems = []
-    if not isinstance(year, int):
-        problems.append(f"{ind_id}: a target has no year")
-    if not target.get("clause"):
-        problems.append(f"{where} has no clause")
-    if not target.get("clause_text"):
-        problems.append(f"{where} has no clause text")
+    num, den = spec["numerator"] or {}, spec["denominator"] or {}
+    for side, part in (("numerator", num), ("denominator", den)):
+        for flag in part.get("flags") or []:
+            if flag not in flags:
+                problems.append(f"{ind_id}: unknown {side} flag {flag}")
+        if scopes is not None and part.get("scope") not in scopes:
+            problems.append(f"{ind_id}: {side} scope must be one of {', '.join(scopes)}")
+    if scopes is not None and num.get("scope") != den.get("scope"):
+        problems.append(f"{ind_id}: numerator and denominator must share one scope")
+    if not set(den.get("flags") or []) <= set(num.get("flags") or []):
+        problems.append(f"{ind_id}: the numerator must keep every flag of the denominator")
+    return problems
+
+
+def _validate_clauses(clauses: list, indicators: Mapping[str, Any], settings: Mapping[str, Any],
+                      areas: set) -> list[str]:
+    problems: list[str] = []
+    seen: set = set()
+    for clause in clauses:
+        cid = clause.get("id")
+        where = f"clause {cid}"
+        if not cid:
+            problems.append("a clause has no id")
+        elif cid in seen:
+            problems.append(f"{where}: duplicate id")
+        seen.add(cid)
+        if areas and clause.get("area") not in areas:
+            problems.append(f"{where}: unknown area {clause.get('area')}")
+        if clause.get("part") not in PARTS:
+            problems.append(f"{where}: part must be one of {', '.join(PARTS)}")
+        if not str(clause.get("text_vi") or "").strip():
+            problems.append(f"{where}: no text_vi")
+        year = clause.get("year")
+        if year is not None and not isinstance(year, int):
+            problems.append(f"{where}: year must be a whole number or null")
+        if clause.get("applies") is False and not clause.get("reason"):
+            problems.append(f"{where}: does not apply but gives no reason")
+        for target in clause.get("targets") or []:
+            problems.extend(_validate_target(where, clause, target, indicators, settings))
+    return problems
+
+
+def _validate_target(where: str, clause: Mapping[str, Any], target: Mapping[str, Any],
+                     indicators: Mapping[str, Any], settings: Mapping[str, Any]) -> list[str]:
+    ind = target.get("indicator")
+    if ind not in indicators:
+        return [f"{where}: a target names the unknown indicator {ind}"]
+    problems = []
+    if not isinstance(clause.get("year"), int):
+        problems.append(f"{where}: a clause with targets needs a year")
     if target.get("operator") not in OPERATORS:
-        problems.append(f"{where} has no valid operator")
-    kinds = [k for k in ("value", "baseline", "setting") if k in target]
-    if not kinds:
-        problems.append(f"{where} has neither a value, a baseline rule nor a setting")
+        problems.append(f"{where}: the {ind} target has no valid operator")
+    if not any(k in target for k in ("value", "baseline", "setting")):
+        problems.append(f"{where}: the {ind} target has neither a value, a baseline rule nor a setting")
     if "setting" in target and target["setting"] not in settings:
-        problems.append(f"{where} names the unknown setting {target['setting']}")
+        problems.append(f"{where}: the {ind} target names the unknown setting {target['setting']}")
     baseline = target.get("baseline")
     if baseline is not None:
         years = baseline.get("years")
         if baseline.get("statistic") not in STATISTICS:
-            problems.append(f"{where} has a baseline without a valid statistic")
+            problems.append(f"{where}: the {ind} baseline has no valid statistic")
         if not (isinstance(years, list) and len(years) == 2 and all(isinstance(y, int) for y in years)):
-            problems.append(f"{where} has a baseline without years [first, last]")
+            problems.append(f"{where}: the {ind} baseline has no years [first, last]")
         if "factor" not in baseline and "setting" not in target:
-            problems.append(f"{where} has a baseline without a factor")
+            problems.append(f"{where}: the {ind} baseline has no factor")
     return problems
 
 
@@ -217,21 +324,29 @@ def _compare(value: float, operator: str, target: float) -> bool:
 
 def next_target(spec: Mapping[str, Any], year: int) -> Mapping[str, Any] | None:
     """The target a value of ``year`` is judged against: the first one due in or after that year,
-    else the last one.
+    else the last one. When two clauses set targets for the same year, the stricter absolute one is
+    taken, so that a measure judged by two clauses gets one consistent status.
 
     >>> spec = {"targets": [{"year": 2025}, {"year": 2030}]}
     >>> next_target(spec, 2024)["year"], next_target(spec, 2026)["year"], next_target(spec, 2031)["year"]
     (2025, 2030, 2030)
-    >>> next_target({"targets": []}, 2024) is None
-    True
+    >>> two = {"targets": [{"year": 2025, "operator": ">=", "value": 0.8},
+    ...                    {"year": 2025, "operator": ">=", "value": 0.9}]}
+    >>> next_target(two, 2024)["value"], next_target({"targets": []}, 2024) is None
+    (0.9, True)
     """
-    targets = sorted(spec.get("targets") or [], key=lambda t: t["year"])
+    targets = sorted((t for t in spec.get("targets") or [] if isinstance(t.get("year"), int)),
+                     key=lambda t: t["year"])
     if not targets:
         return None
-    for target in targets:
-        if target["year"] >= year:
-            return target
-    return targets[-1]
+    due = [t for t in targets if t["year"] >= year]
+    chosen_year = due[0]["year"] if due else targets[-1]["year"]
+    same = [t for t in targets if t["year"] == chosen_year]
+    absolute = [t for t in same if "value" in t and "baseline" not in t]
+    if len(absolute) > 1:
+        rising = str(absolute[0].get("operator", ">=")).startswith(">")
+        return (max if rising else min)(absolute, key=lambda t: float(t["value"]))
+    return same[0]
 
 
 def path_value(year: int, start_year: int, start_value: float | None, target_year: int, target: float) -> float:
@@ -302,24 +417,34 @@ def assess(table: Any, registry_data: Mapping[str, Any] | None = None) -> Any:
 
     Each (indicator, breakdown) series is judged with its own yearly history: relative targets use
     that history for their baseline, and the path starts at the baseline year's value (or at the
-    last year of a relative target's baseline window).
+    last year of a relative target's baseline window). A row of a span of years (``2026-2030``) is
+    judged only for an indicator with ``span_average`` (a yearly average against an average target), as
+    of its column ``judge_year`` when present (the last year with data), else its last year; a span
+    that is a relative target's own baseline window is not judged.
 
     Parameters
     ----------
     table : pandas.DataFrame
         Rows with ``indicator_id``, ``period``, ``breakdown``, ``value`` and ``unit``.
     registry_data : mapping, optional
-        The milestone registry (default: the packaged one).
+        The registry (default: :func:`load_registry`).
     """
     import pandas as pd
 
-    reg = registry_data or registry.load("milestones")
+    from cchc_analysis.periods import Period
+
+    reg = registry_data or load_registry()
     settings = reg.get("settings") or {}
     rules = reg.get("status_rules") or {}
     base_year = int(rules.get("baseline_year", 2021))
     table = table.copy()
-    years = table["period"].astype(str).str[:4].astype(int)
-    is_year = table["period"].astype(str).str.len() == 4
+    parsed = {p: Period.parse(p) for p in pd.unique(table["period"].astype(str))}
+    periods = table["period"].astype(str)
+    years = periods.map(lambda p: parsed[p].year).astype(int)
+    if "judge_year" in table:
+        years = table["judge_year"].fillna(years).astype(int)
+    is_year = periods.map(lambda p: parsed[p].kind == "year")
+    is_span = periods.map(lambda p: parsed[p].kind == "span")
     history: dict[tuple[str, str], dict[int, float]] = {}
     for (ind, bd, yr, val) in zip(table.loc[is_year, "indicator_id"], table.loc[is_year, "breakdown"],
                                   years[is_year], table.loc[is_year, "value"], strict=True):
@@ -330,30 +455,15 @@ def assess(table: Any, registry_data: Mapping[str, Any] | None = None) -> Any:
     facts = {}
     for ind, bd, yr in keys.drop_duplicates().itertuples(index=False):
         spec = (reg.get("indicators") or {}).get(ind) or {}
-        target = next_target(spec, int(yr))
-        if target is None:
-            facts[(ind, bd, yr)] = (None, None, None, None, None)
-            continue
-        hist = history.get((ind, bd), {})
-        tval = target_value(target, hist, settings)
-        if tval is None:
-            facts[(ind, bd, yr)] = (None, target["year"], None, None, None)
-            continue
-        start = path_start(target, hist, base_year)
-        if target.get("baseline") and int(yr) <= start:
-            # a year inside the baseline window is what the target is measured from, not judged
-            facts[(ind, bd, yr)] = (tval, int(target["year"]), None, None, None)
-            continue
-        path = path_value(int(yr), start, hist.get(start), int(target["year"]), tval)
-        if spec.get("unit") == "share":
-            band = float(rules.get("at_risk_band_share", 0.05))
-        else:
-            band = float(rules.get("at_risk_band_relative", 0.05)) * abs(path)
-        facts[(ind, bd, yr)] = (tval, int(target["year"]), target["operator"], path, band)
+        facts[(ind, bd, yr)] = _facts(spec, history.get((ind, bd), {}), int(yr), settings, rules, base_year)
 
     status, tvals, tyears = [], [], []
-    for ind, bd, yr, val in zip(table["indicator_id"], table["breakdown"], years, table["value"], strict=True):
+    for ind, bd, yr, val, period, span in zip(table["indicator_id"], table["breakdown"], years, table["value"],
+                                              periods, is_span, strict=True):
         tval, tyear, op, path, band = facts[(ind, bd, yr)]
+        if span and op is not None and (_is_baseline_span(parsed[period], ind, reg) or not
+                                        ((reg.get("indicators") or {}).get(ind) or {}).get("span_average")):
+            op = None  # a span is judged only as a yearly average against an average target
         tvals.append(tval)
         tyears.append(tyear)
         if val is None or val != val:
@@ -365,4 +475,33 @@ def assess(table: Any, registry_data: Mapping[str, Any] | None = None) -> Any:
     table["target_value"] = tvals
     table["target_year"] = tyears
     table["status"] = status
-    return table
+    return table.drop(columns=["judge_year"], errors="ignore")
+
+
+def _facts(spec: Mapping[str, Any], hist: Mapping[int, float], yr: int, settings: Mapping[str, Any],
+           rules: Mapping[str, Any], base_year: int) -> tuple:
+    """(target value, target year, operator, path value, at-risk band) of one series in one year."""
+    target = next_target(spec, yr)
+    if target is None:
+        return (None, None, None, None, None)
+    tval = target_value(target, hist, settings)
+    if tval is None:
+        return (None, target["year"], None, None, None)
+    start = path_start(target, hist, base_year)
+    if target.get("baseline") and yr <= start:
+        # a year inside the baseline window is what the target is measured from, not judged
+        return (tval, int(target["year"]), None, None, None)
+    path = path_value(yr, start, hist.get(start), int(target["year"]), tval)
+    if spec.get("unit") == "share":
+        band = float(rules.get("at_risk_band_share", 0.05))
+    else:
+        band = float(rules.get("at_risk_band_relative", 0.05)) * abs(path)
+    return (tval, int(target["year"]), target["operator"], path, band)
+
+
+def _is_baseline_span(period: Any, ind: str, reg: Mapping[str, Any]) -> bool:
+    for target in (reg.get("indicators") or {}).get(ind, {}).get("targets") or []:
+        years = (target.get("baseline") or {}).get("years")
+        if years and (period.start.year, period.end.year) == (int(years[0]), int(years[1])):
+            return True
+    return False
