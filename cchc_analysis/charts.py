@@ -44,6 +44,7 @@ from matplotlib.transforms import blended_transform_factory
 from cchc_analysis import formatting as fmt
 from cchc_analysis import indicators, milestones
 from cchc_analysis.io import write_bytes_atomic
+from cchc_analysis.periods import Period
 from cchc_analysis.stats import wilson_interval
 
 STATUS_COLORS = {
@@ -157,16 +158,17 @@ def period_position(period: str) -> float:
     >>> round(period_position("2025-07"), 4)
     2025.5417
     """
-    period = str(period)
-    year = int(period[:4])
-    kind = fmt.period_kind(period)
-    if kind == "year":
-        return year + 0.5
-    if kind == "half":
-        return year + (int(period[6]) - 1) * 0.5 + 0.25
-    if kind == "quarter":
-        return year + (int(period[6]) - 1) * 0.25 + 0.125
-    return year + (int(period[5:7]) - 0.5) / 12
+    p = Period.parse(str(period))
+    return date_position(p.start) + (p.end - p.start).days / 2 / 365.25 + 0.5 / 365.25 if p.kind == "window" \
+        else _calendar_position(p)
+
+
+def _calendar_position(p: Period) -> float:
+    year = p.start.year
+    if p.kind in ("year", "span"):
+        return (year + p.end.year + 1) / 2
+    months = (p.end.year - year) * 12 + p.end.month - p.start.month + 1
+    return year + (p.start.month - 1 + months / 2) / 12
 
 
 def date_position(when: date | datetime | str) -> float:
@@ -181,17 +183,14 @@ def date_position(when: date | datetime | str) -> float:
 
 
 def in_period(dates: pd.Series, period: str) -> pd.Series:
-    """True where a date falls in ``period`` (``2025``, ``2025-H1``, ``2025-Q3``, ``2025-07``).
+    """True where a date falls in ``period`` (any :class:`~cchc_analysis.periods.Period` label).
 
     >>> in_period(pd.Series(pd.to_datetime(["2025-06-30", "2025-07-01", None])), "2025-H1").tolist()
     [True, False, False]
     """
-    months = indicators.month_key(dates)
-    known = months.notna()
-    out = pd.Series(False, index=dates.index)
-    if known.any():
-        out[known] = indicators.roll_up(months[known].astype(str), fmt.period_kind(period)) == str(period)
-    return out
+    p = Period.parse(str(period))
+    days = pd.to_datetime(dates).dt.normalize()
+    return (days >= pd.Timestamp(p.start)) & (days <= pd.Timestamp(p.end))
 
 
 def _floats(series: pd.Series) -> np.ndarray:

@@ -51,7 +51,7 @@ from cchc_analysis.periods import Period, PeriodError
 
 __all__ = ["COLUMNS", "RECEIVED_EXCLUDED", "RESOLVED_STATUSES", "TABLE_FILES", "budget_amounts", "comparable_units",
            "compute", "covered_months", "load_tables", "methods", "month_index", "month_key", "period_year",
-           "periods_of_year", "reconcile_06a", "roll_up", "run_cli", "state_budget_figures"]
+           "periods_of_year", "reconcile_06a", "roll_up", "run_cli", "satisfaction_counts", "state_budget_figures"]
 
 COLUMNS = ["indicator_id", "period", "breakdown", "numerator", "denominator", "value", "unit",
            "target_value", "target_year", "status"]
@@ -174,6 +174,11 @@ def amount_rows(tables: Mapping[str, pd.DataFrame], reg: Mapping[str, Any], span
 def budget_amounts(budget: pd.DataFrame) -> pd.DataFrame:
     """``public_unit_budget_vnd`` by year (kept for callers of the former module)."""
     return amounts.budget_amounts("public_unit_budget_vnd", budget)
+
+
+def satisfaction_counts(evaluations: pd.DataFrame, dossiers: pd.DataFrame | None = None) -> pd.DataFrame:
+    """``satisfaction_share`` counts by period and field (kept for callers of the former module)."""
+    return responses.evaluation_counts("satisfaction_share", evaluations, dossiers)
 
 
 def _valid_periods(table: pd.DataFrame) -> pd.DataFrame:
