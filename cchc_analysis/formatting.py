@@ -223,11 +223,20 @@ def milestone_label(year: int, operator: str, target: float, indicator_id: str,
     >>> milestone_label(2030, "<=", 19.8, "public_unit_headcount")
     'Mốc 2030: ≤ 19,8 người'
     """
+    return f"Mốc {year}: {target_text(operator, target, indicator_id, registry)}"
+
+
+def target_text(operator: str, target: float, indicator_id: str, registry: Mapping | None = None) -> str:
+    """A target with its operator (``≥ 90,0%``, ``≤ 19,8 người``), as milestone labels and readings write it.
+
+    >>> target_text("<", 50, "public_unit_headcount")
+    '< 50 người'
+    """
     spec = indicator_spec(indicator_id, registry)
     text = value(target, indicator_id, registry)
     if spec.get("unit") == "persons" and round(float(target), int(spec.get("decimals", 0))) != float(target):
         text = f"{number(target, int(spec.get('decimals', 0)) + 1)} người"
-    return f"Mốc {year}: {OPERATOR_SIGNS.get(operator, operator)} {text}"
+    return f"{OPERATOR_SIGNS.get(operator, operator)} {text}"
 
 
 def period_kind(period: str) -> str:
