@@ -20,8 +20,8 @@ from typing import Any
 
 import pandas as pd
 
-from cchc_analysis import milestones, views
 from cchc_analysis import formatting as fmt
+from cchc_analysis import milestones, views
 
 #: What the n of a share counts, by the registry's ``source``.
 COUNT_NOUNS_VI = {"evaluations": "phiếu", "survey": "câu trả lời", "dossiers": "hồ sơ", "manual": ""}
