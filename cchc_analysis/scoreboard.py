@@ -138,6 +138,16 @@ def area_names(registry: Mapping[str, Any] | None = None) -> dict[str, str]:
     return {str(a["id"]): _sheet_name(f"{a['id']} {a.get('title_vi', '')}") for a in reg.get("areas") or []}
 
 
+def area_titles(registry: Mapping[str, Any] | None = None) -> dict[str, str]:
+    """The programme's areas in its order: id -> ``II.2 Cải cách thủ tục hành chính`` (in full).
+
+    >>> area_titles()["II.5"]
+    'II.5 Cải cách tài chính công'
+    """
+    reg = registry or milestones.load_registry()
+    return {str(a["id"]): " ".join(f"{a['id']} {a.get('title_vi', '')}".split()) for a in reg.get("areas") or []}
+
+
 def _sheet_name(text: str, most: int = 31) -> str:
     text = " ".join(text.split())
     if len(text) <= most:

@@ -367,3 +367,42 @@ def required_change(table: pd.DataFrame, indicator_id: str, registry: Mapping | 
     text = f"Cần {verb} bình quân {fmt.number(abs(rate) * 100, 1)}%/năm {span} để đạt mốc {target['year']}"
     return {"from_year": from_year, "current": current, "target_year": target["year"], "target": target["value"],
             "label": target["label"], "target_text": target["text"], "rate": rate, "verb": verb, "span": span, "text": text}
+
+
+def section_indicators(section: str, registry: Mapping | None = None) -> list[str]:
+    """The indicators a notebook section shows (registry ``section``), in registry order.
+
+    >>> section_indicators("satisfaction")
+    ['satisfaction_share', 'survey_satisfaction_share']
+    """
+    reg = registry or milestones.load_registry()
+    return [i for i, spec in (reg.get("indicators") or {}).items() if spec.get("section") == section]
+
+
+def _rule_text(target: Mapping[str, Any], indicator_id: str, reg: Mapping) -> str:
+    """How a target reads in a listing: ``≥ 30,0%``, ``< năm gốc``, ``≥ theo lộ trình``."""
+    sign = fmt.OPERATOR_SIGNS.get(target["operator"], target["operator"])
+    if target.get("baseline"):
+        return f"{sign} mức gốc × hệ số"
+    if "value" in target:
+        return f"{sign} {fmt.value(target['value'], indicator_id, reg)}"
+    return f"{sign} mức theo lộ trình"
+
+
+def registry_listing(section: str | None = None, registry: Mapping | None = None) -> pd.DataFrame:
+    """Every indicator of a section (all when None) with its area, unit, clauses and targets, for reading.
+
+    >>> registry_listing("budget_payroll")["indicator_id"].tolist()
+    ['public_unit_headcount', 'public_unit_headcount_actual', 'public_unit_budget_vnd']
+    """
+    reg = registry or milestones.load_registry()
+    rows = []
+    for ind, spec in (reg.get("indicators") or {}).items():
+        if section is not None and spec.get("section") != section:
+            continue
+        targets = [f"{t['year']}: {_rule_text(t, ind, reg)}" for t in spec.get("targets") or []]
+        rows.append({"area": spec.get("area"), "indicator_id": ind, "title_vi": spec.get("title_vi"),
+                     "unit": spec.get("unit"), "method": spec.get("method"),
+                     "clauses": ", ".join(dict.fromkeys(t["clause_id"] for t in spec.get("targets") or [])),
+                     "targets": "; ".join(targets) or "theo dõi"})
+    return pd.DataFrame(rows, columns=["area", "indicator_id", "title_vi", "unit", "method", "clauses", "targets"])

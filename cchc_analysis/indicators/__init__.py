@@ -51,7 +51,7 @@ from cchc_analysis.periods import Period, PeriodError
 
 __all__ = ["COLUMNS", "RECEIVED_EXCLUDED", "RESOLVED_STATUSES", "TABLE_FILES", "budget_amounts", "comparable_units",
            "compute", "covered_months", "load_tables", "methods", "month_index", "month_key", "period_year",
-           "periods_of_year", "reconcile_06a", "roll_up", "run_cli", "satisfaction_counts", "state_budget_figures"]
+           "periods_of_year", "read_table", "reconcile_06a", "roll_up", "run_cli", "satisfaction_counts", "state_budget_figures"]
 
 COLUMNS = ["indicator_id", "period", "breakdown", "numerator", "denominator", "value", "unit",
            "target_value", "target_year", "status"]
@@ -266,6 +266,22 @@ def load_tables(processed: Path) -> dict[str, pd.DataFrame]:
         if path.is_file():
             tables[name] = pd.read_parquet(path)
     return tables
+
+
+def read_table(path: Path | str) -> pd.DataFrame:
+    """Read an indicator table written once per run (Parquet or CSV), with the types :func:`compute` gives.
+
+    >>> import tempfile
+    >>> t = compute({"manual_indicators": pd.DataFrame({"indicator_id": ["eid_citizen_share"], "period": ["2024"],
+    ...     "numerator": [1], "denominator": [2], "value": [0.5], "note": [None]})})
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     t.to_parquet(Path(tmp) / "i.parquet")
+    ...     read_table(Path(tmp) / "i.parquet").equals(t)
+    True
+    """
+    path = Path(path)
+    frame = pd.read_parquet(path) if path.suffix != ".csv" else pd.read_csv(path, dtype={"period": str})
+    return _finish(frame)
 
 
 def run_cli(processed: Path, year: int | None = None, fmt: str = "csv", out: str | None = None) -> int:
