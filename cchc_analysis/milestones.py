@@ -99,9 +99,25 @@ def _short_title(text: str, words: int = 12) -> str:
     return " ".join(parts[:words]) + (" …" if len(parts) > words else "")
 
 
-def load_registry() -> dict[str, Any]:
-    """The packaged registry: ``indicators.yaml`` joined with ``programme.yaml`` (a fresh copy)."""
-    return assemble(registry.load("indicators"), registry.load("programme"))
+def load_registry(folder: Any = None) -> dict[str, Any]:
+    """The registry: ``indicators.yaml`` joined with ``programme.yaml`` (a fresh copy).
+
+    Parameters
+    ----------
+    folder : path, optional
+        A folder holding the two files (default: the packaged registry).
+    """
+    if folder is None:
+        return assemble(registry.load("indicators"), registry.load("programme"))
+    from pathlib import Path
+
+    import yaml
+
+    def read(name: str) -> dict[str, Any]:
+        with (Path(folder) / f"{name}.yaml").open(encoding="utf-8") as fh:
+            return yaml.safe_load(fh) or {}
+
+    return assemble(read("indicators"), read("programme"))
 
 
 def validate(reg: Mapping[str, Any]) -> list[str]:

@@ -223,8 +223,10 @@ def compute(tables: Mapping[str, pd.DataFrame], year: int | None = None,
         shares["value"] = np.where(shares["denominator"] > 0, shares["numerator"] / shares["denominator"], np.nan)
     units = {ind: spec.get("unit", "share") for ind, spec in (reg.get("indicators") or {}).items()}
     shares["unit"] = shares["indicator_id"].map(units).fillna("share")
-    table = pd.concat([frame for frame in (shares, amount_rows(tables, reg, spans)) if not frame.empty],
-                      ignore_index=True) if not shares.empty or tables else shares
+    frames = [frame for frame in (shares, amount_rows(tables, reg, spans)) if not frame.empty]
+    if not frames:
+        return pd.DataFrame(columns=COLUMNS)
+    table = pd.concat(frames, ignore_index=True)
     if table.empty:
         return pd.DataFrame(columns=COLUMNS)
     table = milestones.assess(table, reg)
