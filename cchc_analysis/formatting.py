@@ -44,6 +44,8 @@ SOURCES_VI = {
     "manual": "Số liệu tổng hợp của Văn phòng Sở",
     "budget": "Dự toán, quyết toán kinh phí các đơn vị sự nghiệp công lập",
     "payroll": "Báo cáo biên chế, số người làm việc các đơn vị sự nghiệp công lập",
+    "procedures": "Danh mục thủ tục hành chính của Sở",
+    "tasks": "Danh mục nhiệm vụ cải cách hành chính",
 }
 #: Reading of the target operators, for milestone labels.
 OPERATOR_SIGNS = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}
