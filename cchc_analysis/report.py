@@ -312,7 +312,9 @@ def pack_indicators(table: pd.DataFrame, year: int, period: str | None = None) -
         return table
     periods = table["period"].astype(str)
     end = period_end(period) if period else dt.date(int(year), 12, 31)
-    ends = periods.map(lambda p: period_end(p))
+    from cchc_analysis.periods import Period  # spans and date windows too (h4-core; pack/ replaces this)
+
+    ends = periods.map(lambda p: Period.parse(p).end)
     return table[ends <= end].reset_index(drop=True)
 
 

@@ -31,7 +31,7 @@ from typing import Any
 
 import pandas as pd
 
-from cchc_analysis import milestones
+from cchc_analysis import milestones, views
 from cchc_analysis.io import write_bytes_atomic
 
 #: Sheet of the targets without a number.
@@ -192,11 +192,11 @@ def scoreboard(table: pd.DataFrame, year: int = 2025, registry: Mapping[str, Any
     ['no_data']
     """
     reg = registry or milestones.load_registry()
-    settings = reg.get("settings") or {}
     start = int((reg.get("programme") or {}).get("start_year", 2021))
     years = list(range(start, int(year) + 1))
     period = period if period and period != str(year) else None
     history = _yearly(table)
+    until = views.until_year(table, int(year))
     targets_years = milestone_years(reg)
     last = targets_years[-1] if targets_years else int(year)
     names = area_names(reg)
@@ -223,9 +223,10 @@ def scoreboard(table: pd.DataFrame, year: int = 2025, registry: Mapping[str, Any
             row[str(y)] = known.get(y, math.nan)
         if period:
             row[period] = period_values.get(ind, math.nan)
+        worked = {t["clause_id"]: t["value"] for t in views.milestone_targets(until, ind, "all", reg)}
         for ty in targets_years:
             target = _target_for(spec, ty)
-            value = milestones.target_value(target, known, settings) if target else None
+            value = worked.get(target.get("clause_id")) if target else None
             row[f"target_{ty}"] = math.nan if value is None else value
         status = _status_of(table, ind, period or str(year))
         row["status"] = status
