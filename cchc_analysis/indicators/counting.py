@@ -217,13 +217,15 @@ def share_rows(monthly: pd.DataFrame, spec: Mapping[str, tuple[str, str]],
     over part of its years would be read as the whole period's.
     """
     rows = []
-    years_seen = set(monthly["month"].str[:4].astype(int)) if not monthly.empty else set()
-    rollups = [(kind, roll_up(monthly["month"], kind)) for kind in PERIOD_KINDS] if not monthly.empty else []
+    codes, uniq = pd.factorize(monthly["month"]) if not monthly.empty else (np.array([], int), pd.Index([]))
+    uniq = pd.Series(np.asarray(uniq, dtype=object))
+    years_seen = set(uniq.str[:4].astype(int)) if len(uniq) else set()
+    rollups = [(kind, roll_up(uniq, kind).to_numpy(dtype=object)[codes]) for kind in PERIOD_KINDS] if len(uniq) else []
     for span in spans:
         if set(range(span.start.year, span.end.year + 1)) <= years_seen:
             months = span.months()
-            inside = monthly["month"].between(months[0], months[-1])
-            rollups.append(("span", pd.Series(np.where(inside, span.label, None), index=monthly.index)))
+            inside = uniq.between(months[0], months[-1]).to_numpy()
+            rollups.append(("span", np.where(inside, span.label, None)[codes]))
     for _, period in rollups:
         rolled = monthly.assign(period=period).dropna(subset=["period"])
         sums = rolled.drop(columns="month").groupby(["period", "breakdown"], sort=False).sum().reset_index()

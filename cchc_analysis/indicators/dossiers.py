@@ -85,24 +85,35 @@ def ratio_counts(d: pd.DataFrame, specs: Mapping[str, Mapping[str, Any]],
     appear (:func:`cchc_analysis.indicators.counting.complete` adds the empty ones).
     """
     parts = []
-    by_scope: dict[tuple[str, tuple[str, ...]], dict[str, Mapping[str, Any]]] = {}
+    by_scope: dict[tuple[str, tuple[str, ...]], dict[str, tuple[tuple[str, ...], tuple[str, ...]]]] = {}
     for ind, spec in specs.items():
-        key = (spec["denominator"]["scope"], tuple(spec.get("breakdowns") or ()))
-        by_scope.setdefault(key, {})[ind] = spec
-    names = {f for spec in specs.values() for side in ("numerator", "denominator")
-             for f in spec[side].get("flags") or []}
+        scope = spec["denominator"]["scope"]
+        num, den = tuple(spec["numerator"].get("flags") or ()), tuple(spec["denominator"].get("flags") or ())
+        if scope == "resolved":  # one pass over closed dossiers serves both scopes
+            scope, num, den = "closed", ("resolved", *num), ("resolved", *den)
+        key = (scope, tuple(spec.get("breakdowns") or ()))
+        by_scope.setdefault(key, {})[ind] = (num, den)
+    names = {f for members in by_scope.values() for pair in members.values() for side in pair for f in side}
     flags = dossier_flags(d, names)
     n = len(d)
+    grouping_cache: dict[tuple[str, ...], dict] = {}
+    month_cache: dict[str, np.ndarray] = {}
     for (scope, breakdowns), members in by_scope.items():
         columns: dict[str, np.ndarray] = {}
         pairs = {}
-        for ind, spec in members.items():
-            num, den = f"{ind}:num", f"{ind}:den"
-            columns[num] = _combo(flags, spec["numerator"].get("flags") or [], n)
-            columns[den] = _combo(flags, spec["denominator"].get("flags") or [], n)
-            pairs[ind] = (num, den)
-        monthly = counting.monthly_counts(counting.month_index(d[SCOPE_DATES[scope]]), columns,
-                                          counting.groups(d, breakdowns), mask=scope_mask(d, scope))
+        for ind, (num, den) in members.items():
+            for combo in (num, den):
+                name = "&".join(sorted(set(combo))) or "n"
+                if name not in columns:
+                    columns[name] = _combo(flags, combo, n)
+            pairs[ind] = ("&".join(sorted(set(num))) or "n", "&".join(sorted(set(den))) or "n")
+        if breakdowns not in grouping_cache:
+            grouping_cache[breakdowns] = counting.groups(d, breakdowns)
+        date = SCOPE_DATES[scope]
+        if date not in month_cache:
+            month_cache[date] = counting.month_index(d[date])
+        monthly = counting.monthly_counts(month_cache[date], columns, grouping_cache[breakdowns],
+                                          mask=scope_mask(d, scope))
         parts.append(counting.share_rows(monthly, pairs, spans))
     if not parts:
         return pd.DataFrame(columns=counting.COUNT_COLUMNS)
