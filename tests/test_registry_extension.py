@@ -88,3 +88,28 @@ def test_new_entries_reach_the_table_the_scoreboard_and_a_figure(tmp_path):
     fig = charts.indicator_trend(table, "staff_trained_share", registry=reg, last_year=2025)
     assert any("Mốc 2025: ≥ 80,0%" in t for t in charts.figure_texts(fig) + [
         line.get_label() for line in fig.axes[0].get_lines()])
+
+
+def test_new_ratio_gets_its_section_in_the_digital_notebook(tmp_path):
+    """The digital notebook's section cell, run on the registry copy, shows the new entry with its figure."""
+    import json
+    import types
+
+    from cchc_analysis import narrative, views
+
+    reg = registry_copy(tmp_path)
+    notebook = json.loads((Path(__file__).resolve().parents[1] / "notebooks/03_digital.ipynb").read_text("utf-8"))
+    cell = next(c for c in notebook["cells"] if c.get("id") == "digital-sections")
+    shown: list = []
+    namespace = {
+        "milestones": types.SimpleNamespace(load_registry=lambda: reg), "views": views, "charts": charts,
+        "narrative": narrative, "indicators": indicators, "table": indicators.compute(tables(), registry=reg),
+        "year": 2025, "period": "", "focus": "2025", "figures": tmp_path / "figures", "data_date": None,
+        "display": shown.append, "Markdown": lambda text: ("md", text), "Image": lambda **kw: ("img", kw["filename"]),
+    }
+    exec("".join(cell["source"]), namespace)  # noqa: S102 - the notebook's own cell
+    headings = [text for kind, text in shown if kind == "md" and text.startswith("###")]
+    assert any(NEW_RATIO["title_vi"] in h for h in headings), headings[-3:]
+    assert (tmp_path / "figures" / "online_fee_paid_share.png").is_file()
+    assert (tmp_path / "figures" / "online_fee_paid_share_by_field.png").is_file()
+    assert not any("staff_trained_share" in str(item) for item in shown)  # section "none" stays out
