@@ -66,7 +66,7 @@ PLACEHOLDERS = {
     "area_other": "[Văn phòng bổ sung: kết quả nổi bật khác của lĩnh vực, nếu có …]",
     "signer": "[Họ và tên người ký]",
 }
-#: Status codes (CONTRACT.md section 4) in the order a reading counts them, with their words.
+#: Status codes (docs/contract.md section 4) in the order a reading counts them, with their words.
 STATUS_COUNT_WORDS_VI = {
     "met": "đã đạt",
     "on_track": "đúng lộ trình",

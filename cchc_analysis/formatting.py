@@ -44,6 +44,8 @@ SOURCES_VI = {
     "manual": "Số liệu tổng hợp của Văn phòng Sở",
     "budget": "Dự toán, quyết toán kinh phí các đơn vị sự nghiệp công lập",
     "payroll": "Báo cáo biên chế, số người làm việc các đơn vị sự nghiệp công lập",
+    "procedures": "Danh mục thủ tục hành chính của Sở",
+    "tasks": "Danh mục nhiệm vụ cải cách hành chính",
 }
 #: Reading of the target operators, for milestone labels.
 OPERATOR_SIGNS = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}
@@ -223,30 +225,31 @@ def milestone_label(year: int, operator: str, target: float, indicator_id: str,
     >>> milestone_label(2030, "<=", 19.8, "public_unit_headcount")
     'Mốc 2030: ≤ 19,8 người'
     """
+    return f"Mốc {year}: {target_text(operator, target, indicator_id, registry)}"
+
+
+def target_text(operator: str, target: float, indicator_id: str, registry: Mapping | None = None) -> str:
+    """A target with its operator (``≥ 90,0%``, ``≤ 19,8 người``), as milestone labels and readings write it.
+
+    >>> target_text("<", 50, "public_unit_headcount")
+    '< 50 người'
+    """
     spec = indicator_spec(indicator_id, registry)
     text = value(target, indicator_id, registry)
     if spec.get("unit") == "persons" and round(float(target), int(spec.get("decimals", 0))) != float(target):
         text = f"{number(target, int(spec.get('decimals', 0)) + 1)} người"
-    return f"Mốc {year}: {OPERATOR_SIGNS.get(operator, operator)} {text}"
+    return f"{OPERATOR_SIGNS.get(operator, operator)} {text}"
 
 
 def period_kind(period: str) -> str:
-    """``year``, ``half``, ``quarter`` or ``month`` of a period label.
+    """The kind of a period label (``year``, ``half``, ``quarter``, ``month``, ``span``, ``window``).
 
     >>> [period_kind(p) for p in ("2025", "2025-H1", "2025-Q3", "2025-07")]
     ['year', 'half', 'quarter', 'month']
     """
-    period = str(period)
-    if len(period) == 4:
-        return "year"
-    tag = period[5:6]
-    if tag == "H":
-        return "half"
-    if tag == "Q":
-        return "quarter"
-    if len(period) == 7 and period[5:].isdigit():
-        return "month"
-    raise ValueError(f"không nhận ra kỳ báo cáo {period!r} (dạng 2025, 2025-H1, 2025-Q3, 2025-07)")
+    from cchc_analysis.periods import Period
+
+    return Period.parse(str(period)).kind
 
 
 def period_label(period: str, *, short: bool = False) -> str:
@@ -259,21 +262,32 @@ def period_label(period: str, *, short: bool = False) -> str:
     >>> [period_label(p, short=True) for p in ("2025", "2025-Q3", "2025-H1", "2025-07")]
     ['2025', 'Q3/2025', '6T đầu/2025', 'T7/2025']
     """
-    period = str(period)
-    kind = period_kind(period)
-    year = period[:4]
-    if kind == "year":
-        return year if short else f"Năm {year}"
-    if kind == "half":
-        first = period[6] == "1"
-        if short:
-            return f"6T {'đầu' if first else 'cuối'}/{year}"
-        return f"6 tháng {'đầu' if first else 'cuối'} năm {year}"
-    if kind == "quarter":
-        q = int(period[6])
-        return f"Q{q}/{year}" if short else f"Quý {ROMAN[q]}/{year}"
-    month = int(period[5:7])
-    return f"T{month}/{year}" if short else f"Tháng {month}/{year}"
+    from cchc_analysis.periods import Period
+
+    p = Period.parse(str(period))
+    if not short:
+        return upper_first(p.label_vi)
+    year = p.year
+    if p.kind == "year":
+        return str(year)
+    if p.kind == "half":
+        return f"6T {'đầu' if p.start.month == 1 else 'cuối'}/{year}"
+    if p.kind == "quarter":
+        return f"Q{(p.start.month - 1) // 3 + 1}/{year}"
+    if p.kind == "month":
+        return f"T{p.start.month}/{year}"
+    if p.kind == "span":
+        return f"{p.start.year}–{year}"
+    return p.label_vi
+
+
+def upper_first(text: str) -> str:
+    """The text with its first letter in upper case (``quý III/2025`` gives ``Quý III/2025``).
+
+    >>> upper_first("năm 2025")
+    'Năm 2025'
+    """
+    return text[:1].upper() + text[1:]
 
 
 def date_label(when: date | datetime | str | None) -> str:

@@ -1,14 +1,17 @@
-"""The programme's milestones: the registry of targets, its validation and the target values.
+"""The programme's targets: the registries of indicators and clauses, their validation, target values.
 
-The targets live in ``registry/milestones.yaml`` (data, not code). This module checks that the
-registry is complete and consistent with docs/contract.md section 4, and turns a target (absolute,
-relative to a baseline, or left to a roadmap setting) into a number for a given history.
+An indicator is one entry of ``registry/indicators.yaml`` (title, area, unit, method and its inputs);
+its targets come from the programme's clauses in ``registry/programme.yaml`` (each clause quotes the
+programme and says how it is judged: ``targets: [{indicator, operator, value | setting | baseline}]``).
+:func:`load_registry` joins the two into one mapping that every module reads; :func:`validate` checks it.
+This module also turns a target (absolute, relative to a baseline, or left to a roadmap setting) into
+a number for a given history, and judges values against the straight path to it.
 
 >>> reg = load_registry()
 >>> validate(reg)
 []
->>> [t["year"] for t in reg["indicators"]["satisfaction_share"]["targets"]]
-[2025, 2030]
+>>> [(t["year"], t["clause_id"]) for t in reg["indicators"]["satisfaction_share"]["targets"]]
+[(2025, 'II.2-2025-satisfaction'), (2030, 'II.2-2030-satisfaction')]
 """
 
 from __future__ import annotations
@@ -18,110 +21,77 @@ from collections.abc import Mapping
 from typing import Any
 
 from cchc_analysis import registry
-
-#: Every indicator id of docs/contract.md section 4, with its unit there.
-CONTRACT_INDICATORS: dict[str, str] = {
-    "dossier_online_share": "share",
-    "dossier_full_online_share": "share",
-    "dossier_on_time_share": "share",
-    "online_payment_share": "share",
-    "result_digitized_share": "share",
-    "eid_verified_share": "share",
-    "satisfaction_share": "share",
-    "survey_satisfaction_share": "share",
-    "internal_e_transfer_share": "share",
-    "work_records_online_share": "share",
-    "digital_inspection_share": "share",
-    "internal_procedures_published_share": "share",
-    "full_online_procedure_share": "share",
-    "eid_citizen_share": "share",
-    "public_unit_headcount": "persons",
-    "public_unit_budget_vnd": "vnd",
-}
-
-DIRECTIONS = ("increase", "decrease")
-OPERATORS = (">=", ">", "<=", "<")
-STATISTICS = ("value", "mean", "sum")
-REQUIRED_FIELDS = ("title_vi", "unit", "decimals", "direction", "source", "targets")
+from cchc_analysis.registry.schema import METHODS, validate  # noqa: F401  (part of this module's API)
 
 
-def load_registry() -> dict[str, Any]:
-    """Return a deep copy of the milestone registry (safe to modify)."""
-    return copy.deepcopy(registry.load("milestones"))
+def assemble(indicator_reg: Mapping[str, Any], programme: Mapping[str, Any]) -> dict[str, Any]:
+    """Join the indicator registry and the programme's clauses into the registry every module reads.
+
+    Each indicator gets ``targets``: one entry per clause target naming it, with the clause's
+    ``year``, ``clause`` (its area), ``clause_id`` and ``clause_text``. Clauses without targets
+    (qualitative ones that apply) are listed under ``qualitative``.
+
+    >>> reg = assemble({"indicators": {"x": {"unit": "share"}}},
+    ...     {"clauses": [{"id": "c", "area": "II.2", "year": 2025, "text_vi": "…", "quantitative": True,
+    ...                   "targets": [{"indicator": "x", "operator": ">=", "value": 0.9}]}]})
+    >>> reg["indicators"]["x"]["targets"]
+    [{'operator': '>=', 'value': 0.9, 'year': 2025, 'clause': 'II.2', 'clause_id': 'c', 'clause_text': '…'}]
+    """
+    out: dict[str, Any] = {key: copy.deepcopy(programme.get(key)) for key in
+                           ("programme", "settings", "status_rules", "areas", "clauses")}
+    out["settings"] = out["settings"] or {}
+    out["status_rules"] = out["status_rules"] or {}
+    out["areas"] = out["areas"] or []
+    out["clauses"] = out["clauses"] or []
+    indicators = copy.deepcopy(dict(indicator_reg.get("indicators") or {}))
+    for spec in indicators.values():
+        spec.setdefault("targets", [])
+    qualitative = []
+    for clause in out["clauses"]:
+        targets = clause.get("targets") or []
+        if not targets and clause.get("part") in ("target", None) and clause.get("applies", True):
+            qualitative.append({"id": clause.get("id"), "clause": clause.get("area"),
+                                "clause_text": " ".join(str(clause.get("text_vi", "")).split()),
+                                "title_vi": _short_title(clause.get("text_vi", "")), "year": clause.get("year")})
+        for target in targets:
+            spec = indicators.get(target.get("indicator"))
+            if spec is None:
+                continue  # validate() names it
+            entry = {k: v for k, v in target.items() if k != "indicator"}
+            entry.update(year=clause.get("year"), clause=clause.get("area"), clause_id=clause.get("id"),
+                         clause_text=" ".join(str(clause.get("text_vi", "")).split()))
+            spec["targets"].append(entry)
+    for spec in indicators.values():
+        spec["targets"].sort(key=lambda t: (t["year"] is None, t["year"] or 0))
+    out["indicators"] = indicators
+    out["qualitative"] = qualitative
+    return out
 
 
-def validate(reg: Mapping[str, Any]) -> list[str]:
-    """Check a milestone registry; return one English sentence per problem (empty when valid).
+def _short_title(text: str, words: int = 12) -> str:
+    parts = str(text).split()
+    return " ".join(parts[:words]) + (" …" if len(parts) > words else "")
+
+
+def load_registry(folder: Any = None) -> dict[str, Any]:
+    """The registry: ``indicators.yaml`` joined with ``programme.yaml`` (a fresh copy).
 
     Parameters
     ----------
-    reg : mapping
-        The parsed ``milestones.yaml``.
-
-    Examples
-    --------
-    >>> bad = load_registry()
-    >>> del bad["indicators"]["satisfaction_share"]["targets"][0]["clause"]
-    >>> validate(bad)
-    ['satisfaction_share: the 2025 target has no clause']
+    folder : path, optional
+        A folder holding the two files (default: the packaged registry).
     """
-    problems: list[str] = []
-    indicators = reg.get("indicators") or {}
-    settings = reg.get("settings") or {}
-    for missing in sorted(set(CONTRACT_INDICATORS) - set(indicators)):
-        problems.append(f"{missing}: indicator of the contract missing from the registry")
-    for ind_id, spec in indicators.items():
-        if ind_id not in CONTRACT_INDICATORS:
-            problems.append(f"{ind_id}: unknown indicator id (not in docs/contract.md section 4)")
-            continue
-        problems.extend(_validate_indicator(ind_id, spec or {}, settings))
-    for item in reg.get("qualitative") or []:
-        for key in ("id", "clause", "clause_text", "title_vi"):
-            if not item.get(key):
-                problems.append(f"qualitative target {item.get('id', '?')}: missing {key}")
-    return problems
+    if folder is None:
+        return assemble(registry.load("indicators"), registry.load("programme"))
+    from pathlib import Path
 
+    import yaml
 
-def _validate_indicator(ind_id: str, spec: Mapping[str, Any], settings: Mapping[str, Any]) -> list[str]:
-    problems = [f"{ind_id}: missing {field}" for field in REQUIRED_FIELDS if field not in spec]
-    if spec.get("direction") is not None and spec["direction"] not in DIRECTIONS:
-        problems.append(f"{ind_id}: direction must be one of {', '.join(DIRECTIONS)}")
-    if "unit" in spec and spec["unit"] != CONTRACT_INDICATORS[ind_id]:
-        problems.append(f"{ind_id}: unit {spec['unit']} differs from the contract's {CONTRACT_INDICATORS[ind_id]}")
-    if "decimals" in spec and not isinstance(spec["decimals"], int):
-        problems.append(f"{ind_id}: decimals must be a whole number")
-    for target in spec.get("targets") or []:
-        problems.extend(_validate_target(ind_id, target, settings))
-    return problems
+    def read(name: str) -> dict[str, Any]:
+        with (Path(folder) / f"{name}.yaml").open(encoding="utf-8") as fh:
+            return yaml.safe_load(fh) or {}
 
-
-def _validate_target(ind_id: str, target: Mapping[str, Any], settings: Mapping[str, Any]) -> list[str]:
-    year = target.get("year")
-    where = f"{ind_id}: the {year} target"
-    problems = []
-    if not isinstance(year, int):
-        problems.append(f"{ind_id}: a target has no year")
-    if not target.get("clause"):
-        problems.append(f"{where} has no clause")
-    if not target.get("clause_text"):
-        problems.append(f"{where} has no clause text")
-    if target.get("operator") not in OPERATORS:
-        problems.append(f"{where} has no valid operator")
-    kinds = [k for k in ("value", "baseline", "setting") if k in target]
-    if not kinds:
-        problems.append(f"{where} has neither a value, a baseline rule nor a setting")
-    if "setting" in target and target["setting"] not in settings:
-        problems.append(f"{where} names the unknown setting {target['setting']}")
-    baseline = target.get("baseline")
-    if baseline is not None:
-        years = baseline.get("years")
-        if baseline.get("statistic") not in STATISTICS:
-            problems.append(f"{where} has a baseline without a valid statistic")
-        if not (isinstance(years, list) and len(years) == 2 and all(isinstance(y, int) for y in years)):
-            problems.append(f"{where} has a baseline without years [first, last]")
-        if "factor" not in baseline and "setting" not in target:
-            problems.append(f"{where} has a baseline without a factor")
-    return problems
+    return assemble(read("indicators"), read("programme"))
 
 
 def target_value(target: Mapping[str, Any], history: Mapping[int, float] | None = None,
@@ -217,21 +187,29 @@ def _compare(value: float, operator: str, target: float) -> bool:
 
 def next_target(spec: Mapping[str, Any], year: int) -> Mapping[str, Any] | None:
     """The target a value of ``year`` is judged against: the first one due in or after that year,
-    else the last one.
+    else the last one. When two clauses set targets for the same year, the stricter absolute one is
+    taken, so that a measure judged by two clauses gets one consistent status.
 
     >>> spec = {"targets": [{"year": 2025}, {"year": 2030}]}
     >>> next_target(spec, 2024)["year"], next_target(spec, 2026)["year"], next_target(spec, 2031)["year"]
     (2025, 2030, 2030)
-    >>> next_target({"targets": []}, 2024) is None
-    True
+    >>> two = {"targets": [{"year": 2025, "operator": ">=", "value": 0.8},
+    ...                    {"year": 2025, "operator": ">=", "value": 0.9}]}
+    >>> next_target(two, 2024)["value"], next_target({"targets": []}, 2024) is None
+    (0.9, True)
     """
-    targets = sorted(spec.get("targets") or [], key=lambda t: t["year"])
+    targets = sorted((t for t in spec.get("targets") or [] if isinstance(t.get("year"), int)),
+                     key=lambda t: t["year"])
     if not targets:
         return None
-    for target in targets:
-        if target["year"] >= year:
-            return target
-    return targets[-1]
+    due = [t for t in targets if t["year"] >= year]
+    chosen_year = due[0]["year"] if due else targets[-1]["year"]
+    same = [t for t in targets if t["year"] == chosen_year]
+    absolute = [t for t in same if "value" in t and "baseline" not in t]
+    if len(absolute) > 1:
+        rising = str(absolute[0].get("operator", ">=")).startswith(">")
+        return (max if rising else min)(absolute, key=lambda t: float(t["value"]))
+    return same[0]
 
 
 def path_value(year: int, start_year: int, start_value: float | None, target_year: int, target: float) -> float:
@@ -302,24 +280,34 @@ def assess(table: Any, registry_data: Mapping[str, Any] | None = None) -> Any:
 
     Each (indicator, breakdown) series is judged with its own yearly history: relative targets use
     that history for their baseline, and the path starts at the baseline year's value (or at the
-    last year of a relative target's baseline window).
+    last year of a relative target's baseline window). A row of a span of years (``2026-2030``) is
+    judged only for an indicator with ``span_average`` (a yearly average against an average target), as
+    of its column ``judge_year`` when present (the last year with data), else its last year; a span
+    that is a relative target's own baseline window is not judged.
 
     Parameters
     ----------
     table : pandas.DataFrame
         Rows with ``indicator_id``, ``period``, ``breakdown``, ``value`` and ``unit``.
     registry_data : mapping, optional
-        The milestone registry (default: the packaged one).
+        The registry (default: :func:`load_registry`).
     """
     import pandas as pd
 
-    reg = registry_data or registry.load("milestones")
+    from cchc_analysis.periods import Period
+
+    reg = registry_data or load_registry()
     settings = reg.get("settings") or {}
     rules = reg.get("status_rules") or {}
     base_year = int(rules.get("baseline_year", 2021))
     table = table.copy()
-    years = table["period"].astype(str).str[:4].astype(int)
-    is_year = table["period"].astype(str).str.len() == 4
+    parsed = {p: Period.parse(p) for p in pd.unique(table["period"].astype(str))}
+    periods = table["period"].astype(str)
+    years = periods.map(lambda p: parsed[p].year).astype(int)
+    if "judge_year" in table:
+        years = table["judge_year"].fillna(years).astype(int)
+    is_year = periods.map(lambda p: parsed[p].kind == "year")
+    is_span = periods.map(lambda p: parsed[p].kind == "span")
     history: dict[tuple[str, str], dict[int, float]] = {}
     for (ind, bd, yr, val) in zip(table.loc[is_year, "indicator_id"], table.loc[is_year, "breakdown"],
                                   years[is_year], table.loc[is_year, "value"], strict=True):
@@ -330,30 +318,15 @@ def assess(table: Any, registry_data: Mapping[str, Any] | None = None) -> Any:
     facts = {}
     for ind, bd, yr in keys.drop_duplicates().itertuples(index=False):
         spec = (reg.get("indicators") or {}).get(ind) or {}
-        target = next_target(spec, int(yr))
-        if target is None:
-            facts[(ind, bd, yr)] = (None, None, None, None, None)
-            continue
-        hist = history.get((ind, bd), {})
-        tval = target_value(target, hist, settings)
-        if tval is None:
-            facts[(ind, bd, yr)] = (None, target["year"], None, None, None)
-            continue
-        start = path_start(target, hist, base_year)
-        if target.get("baseline") and int(yr) <= start:
-            # a year inside the baseline window is what the target is measured from, not judged
-            facts[(ind, bd, yr)] = (tval, int(target["year"]), None, None, None)
-            continue
-        path = path_value(int(yr), start, hist.get(start), int(target["year"]), tval)
-        if spec.get("unit") == "share":
-            band = float(rules.get("at_risk_band_share", 0.05))
-        else:
-            band = float(rules.get("at_risk_band_relative", 0.05)) * abs(path)
-        facts[(ind, bd, yr)] = (tval, int(target["year"]), target["operator"], path, band)
+        facts[(ind, bd, yr)] = _facts(spec, history.get((ind, bd), {}), int(yr), settings, rules, base_year)
 
     status, tvals, tyears = [], [], []
-    for ind, bd, yr, val in zip(table["indicator_id"], table["breakdown"], years, table["value"], strict=True):
+    for ind, bd, yr, val, period, span in zip(table["indicator_id"], table["breakdown"], years, table["value"],
+                                              periods, is_span, strict=True):
         tval, tyear, op, path, band = facts[(ind, bd, yr)]
+        if span and op is not None and (_is_baseline_span(parsed[period], ind, reg) or not
+                                        ((reg.get("indicators") or {}).get(ind) or {}).get("span_average")):
+            op = None  # a span is judged only as a yearly average against an average target
         tvals.append(tval)
         tyears.append(tyear)
         if val is None or val != val:
@@ -365,4 +338,33 @@ def assess(table: Any, registry_data: Mapping[str, Any] | None = None) -> Any:
     table["target_value"] = tvals
     table["target_year"] = tyears
     table["status"] = status
-    return table
+    return table.drop(columns=["judge_year"], errors="ignore")
+
+
+def _facts(spec: Mapping[str, Any], hist: Mapping[int, float], yr: int, settings: Mapping[str, Any],
+           rules: Mapping[str, Any], base_year: int) -> tuple:
+    """(target value, target year, operator, path value, at-risk band) of one series in one year."""
+    target = next_target(spec, yr)
+    if target is None:
+        return (None, None, None, None, None)
+    tval = target_value(target, hist, settings)
+    if tval is None:
+        return (None, target["year"], None, None, None)
+    start = path_start(target, hist, base_year)
+    if target.get("baseline") and yr <= start:
+        # a year inside the baseline window is what the target is measured from, not judged
+        return (tval, int(target["year"]), None, None, None)
+    path = path_value(yr, start, hist.get(start), int(target["year"]), tval)
+    if spec.get("unit") == "share":
+        band = float(rules.get("at_risk_band_share", 0.05))
+    else:
+        band = float(rules.get("at_risk_band_relative", 0.05)) * abs(path)
+    return (tval, int(target["year"]), target["operator"], path, band)
+
+
+def _is_baseline_span(period: Any, ind: str, reg: Mapping[str, Any]) -> bool:
+    for target in (reg.get("indicators") or {}).get(ind, {}).get("targets") or []:
+        years = (target.get("baseline") or {}).get("years")
+        if years and (period.start.year, period.end.year) == (int(years[0]), int(years[1])):
+            return True
+    return False

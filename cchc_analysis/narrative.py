@@ -20,8 +20,8 @@ from typing import Any
 
 import pandas as pd
 
-from cchc_analysis import charts, milestones
 from cchc_analysis import formatting as fmt
+from cchc_analysis import milestones, views
 
 #: What the n of a share counts, by the registry's ``source``.
 COUNT_NOUNS_VI = {"evaluations": "phiếu", "survey": "câu trả lời", "dossiers": "hồ sơ", "manual": ""}
@@ -89,8 +89,7 @@ def _target_clause(row: pd.Series, spec: Mapping[str, Any], indicator_id: str, r
         return ""
     target_year = int(row["target_year"])
     target = next(t for t in spec["targets"] if int(t["year"]) == target_year)
-    label = fmt.milestone_label(target_year, target["operator"], float(row["target_value"]), indicator_id, registry)
-    words = label.replace(f"Mốc {target_year}: ", "")
+    words = fmt.target_text(target["operator"], float(row["target_value"]), indicator_id, registry)
     if row["status"] == "met":
         return f", đạt mốc {target_year} ({words})"
     gap = abs(float(row["target_value"]) - float(row["value"]))
@@ -103,12 +102,12 @@ def _outlook(table: pd.DataFrame, indicator_id: str, year: int, value: float, re
              breakdown: str, judged_year: int | None = None) -> str:
     """What the last milestone after ``year`` still asks for (``judged_year``: one already met, left out)."""
     spec = fmt.indicator_spec(indicator_id, registry)
-    future = [t for t in charts.milestone_targets(charts.until_year(table, year), indicator_id, breakdown, registry)
+    future = [t for t in views.milestone_targets(views.until_year(table, year), indicator_id, breakdown, registry)
               if t["year"] > year and t["value"] is not None and t["year"] != judged_year]
     if not future:
         return ""
     t = future[-1]
-    words = t["label"].split(": ", 1)[1]
+    words = t["text"]
     if milestones.judge(value, t["value"], t["operator"], t["year"], t["year"], t["value"], 0.0) == "met":
         return f" Giá trị này đã đạt mức của mốc {t['year']} ({words}); cần duy trì."
     years_left = t["year"] - year
@@ -119,10 +118,10 @@ def _outlook(table: pd.DataFrame, indicator_id: str, year: int, value: float, re
         verb = "tăng thêm" if gap > 0 else "giảm"
         return (f" Để đạt mốc {t['year']} ({words}) cần {verb} {fmt.points(abs(gap), sign=False)} "
                 f"(bình quân {per_year} điểm %/năm trong {years_left} năm).")
-    needed = charts.required_change(table, indicator_id, registry, last_year=year)
+    needed = views.required_change(table, indicator_id, registry, last_year=year)
     if needed is None or needed["from_year"] != year:
         return ""
-    return (f" Để đạt mốc {needed['target_year']} ({needed['label'].split(': ', 1)[1]}) cần {needed['verb']} "
+    return (f" Để đạt mốc {needed['target_year']} ({needed['target_text']}) cần {needed['verb']} "
             f"bình quân {fmt.number(abs(needed['rate']) * 100, 1)}%/năm {needed['span']}.")
 
 
@@ -231,7 +230,7 @@ def describe_breakdown(table: pd.DataFrame, indicator_id: str, period: str, by: 
     spec = fmt.indicator_spec(indicator_id, reg)
     kind = fmt.BREAKDOWN_KINDS_VI.get(by, by)
     when = fmt.period_label(str(period))
-    rows = charts.breakdown_rows(table, indicator_id, str(period), by=by, registry=reg, min_n=min_n)
+    rows = views.breakdown_rows(table, indicator_id, str(period), by=by, registry=reg, min_n=min_n)
     if rows.empty:
         return f"{when}, chưa có số liệu về {_title(spec, indicator_id)} theo {kind}."
     labels = rows["label"].tolist()
@@ -246,9 +245,8 @@ def describe_breakdown(table: pd.DataFrame, indicator_id: str, period: str, by: 
         missing = int((judged["status"] != "met").sum())
         target_year = int(judged["target_year"].iloc[0])
         target = next(t for t in spec["targets"] if int(t["year"]) == target_year)
-        label = fmt.milestone_label(target_year, target["operator"], float(judged["target_value"].iloc[0]),
-                                    indicator_id, reg)
-        words = f"mốc {target_year} ({label.split(': ', 1)[1]})"
+        words = (f"mốc {target_year} "
+                 f"({fmt.target_text(target['operator'], float(judged['target_value'].iloc[0]), indicator_id, reg)})")
         text += (f" {missing}/{len(judged)} {kind} chưa đạt {words}." if missing
                  else f" Tất cả {len(judged)} {kind} đều đạt {words}.")
     return text
@@ -262,7 +260,7 @@ def _share_list(frame: pd.DataFrame, noun: str) -> list[str]:
 def describe_criteria(evaluations: pd.DataFrame | None, period: str | None = None, *, k: int = 2) -> str:
     """The evaluation criteria with the lowest and highest share of top scores."""
     when = fmt.period_label(period) if period else "Toàn bộ thời gian"
-    frame = charts.criteria_shares(evaluations, period)
+    frame = views.criteria_shares(evaluations, period)
     if frame.empty:
         return f"{when}, chưa có phiếu đánh giá có điểm theo tiêu chí."
     weakest, strongest = _extremes(frame["label"].tolist(), _share_list(frame, "phiếu"), k)
@@ -274,7 +272,7 @@ def describe_procedures(evaluations: pd.DataFrame | None, dossiers: pd.DataFrame
                         period: str | None = None, *, k: int = 3, min_n: int = 10) -> str:
     """The procedures with the lowest satisfaction share (at least ``min_n`` answers each)."""
     when = fmt.period_label(period) if period else "Toàn bộ thời gian"
-    frame = charts.procedure_satisfaction(evaluations, dossiers, period, min_n)
+    frame = views.procedure_satisfaction(evaluations, dossiers, period, min_n)
     if frame.empty:
         return (f"{when}, chưa có thủ tục nào có từ {fmt.number(min_n)} phiếu đánh giá gắn với hồ sơ trở lên.")
     weakest = join_vi([f"{lab} ({txt})" for lab, txt in
@@ -286,7 +284,7 @@ def describe_procedures(evaluations: pd.DataFrame | None, dossiers: pd.DataFrame
 def describe_coverage(dossiers: pd.DataFrame | None, evaluations: pd.DataFrame | None, period: str) -> str:
     """How many of the dossiers resolved in ``period`` were evaluated."""
     when = fmt.period_label(str(period))
-    frame = charts.evaluation_coverage(dossiers, evaluations, fmt.period_kind(str(period)))
+    frame = views.evaluation_coverage(dossiers, evaluations, fmt.period_kind(str(period)))
     row = frame[frame["period"] == str(period)]
     if row.empty:
         return f"{when}, chưa có hồ sơ đã giải quyết hoặc phiếu đánh giá gắn với hồ sơ."
@@ -316,7 +314,7 @@ def describe_amount(table: pd.DataFrame, indicator_id: str, year: int, registry:
     reg = registry or milestones.load_registry()
     text = describe_indicator(table, indicator_id, year, reg)
     baselines = []
-    for t in charts.milestone_targets(charts.until_year(table, year), indicator_id, "all", reg):
+    for t in views.milestone_targets(views.until_year(table, year), indicator_id, "all", reg):
         if t["baseline"] is None:
             continue
         first, last = t["baseline"]["years"]
@@ -324,11 +322,11 @@ def describe_amount(table: pd.DataFrame, indicator_id: str, year: int, registry:
         span = f"{first}–{last}" if first != last else str(first)
         base = fmt.value(t["baseline_value"], indicator_id, reg) if t["baseline_value"] is not None else \
             "chưa đủ số liệu"
-        words = t["label"].split(": ", 1)[1]
+        words = t["text"]
         baselines.append(f"mốc {t['year']} ({words}) tính trên {word} {span}: {base}")
     if baselines:
         text += " Căn cứ: " + "; ".join(baselines) + "."
-    stages = charts.budget_stages(budget)
+    stages = views.budget_stages(budget)
     plans = [y for y, s in sorted(stages.items()) if s == "plan" and y > int(year)]
     for y in plans:
         row = _row(table, indicator_id, str(y))

@@ -32,16 +32,13 @@ from typing import Any
 
 import pandas as pd
 
-from cchc_analysis import milestones
+from cchc_analysis import milestones, views
 from cchc_analysis.io import write_bytes_atomic
 from cchc_analysis.xlsx_print import print_setup
 
-#: The areas of the programme, in the order of the workbook's sheets.
-AREAS = ("Thủ tục hành chính", "Chuyển đổi số", "Hài lòng", "Tài chính - Biên chế")
 #: Sheet of the targets without a number.
 QUALITATIVE_SHEET = "Mục tiêu định tính"
 OTHER_AREA = "Khác"
-MILESTONE_YEARS = (2025, 2030)
 #: Fixed document date of the workbook, so that two runs write the same content.
 WORKBOOK_DATE = dt.datetime(2025, 1, 1)
 
@@ -73,6 +70,21 @@ HEADERS_VI = {
     "change_per_year": "Mức thay đổi cần mỗi năm đến 2030",
     "rate_per_year": "Tốc độ thay đổi cần mỗi năm đến 2030",
 }
+
+
+def headers_vi(registry: Mapping[str, Any] | None = None) -> dict[str, str]:
+    """:data:`HEADERS_VI` with one target column per milestone year of the registry."""
+    years = milestone_years(registry)
+    out = {k: v for k, v in HEADERS_VI.items() if not k.startswith(("target_", "needed_"))}
+    out.update({f"target_{y}": f"Mục tiêu {y}" for y in years})
+    if years:
+        last = years[-1]
+        out.update({f"needed_{last}": f"Giá trị cần đạt năm {last}",
+                    "change_per_year": f"Mức thay đổi cần mỗi năm đến {last}",
+                    "rate_per_year": f"Tốc độ thay đổi cần mỗi năm đến {last}"})
+    return out
+
+
 QUALITATIVE_HEADERS_VI = {"id": "Mã", "clause": "Điều khoản", "title_vi": "Mục tiêu",
                           "clause_text": "Nội dung"}
 
@@ -102,7 +114,47 @@ def _status_of(table: pd.DataFrame, ind: str, period: str) -> str:
 
 
 def _target_for(spec: Mapping[str, Any], year: int) -> Mapping[str, Any] | None:
-    return next((t for t in spec.get("targets") or [] if t.get("year") == year), None)
+    return milestones.next_target({"targets": [t for t in spec.get("targets") or [] if t.get("year") == year]},
+                                  year)
+
+
+def milestone_years(registry: Mapping[str, Any] | None = None) -> list[int]:
+    """The programme's milestone years (``programme.milestone_years`` of the registry).
+
+    >>> milestone_years()
+    [2025, 2030]
+    """
+    reg = registry or milestones.load_registry()
+    return sorted(int(y) for y in (reg.get("programme") or {}).get("milestone_years") or [])
+
+
+def area_names(registry: Mapping[str, Any] | None = None) -> dict[str, str]:
+    """The programme's areas in its order: id -> the name of the sheet (``II.2 Cải cách thủ tục …``).
+
+    Sheet names are cut between words to Excel's 31 characters.
+
+    >>> list(area_names().values())[1]
+    'II.2 Cải cách thủ tục hành'
+    """
+    reg = registry or milestones.load_registry()
+    return {str(a["id"]): _sheet_name(f"{a['id']} {a.get('title_vi', '')}") for a in reg.get("areas") or []}
+
+
+def area_titles(registry: Mapping[str, Any] | None = None) -> dict[str, str]:
+    """The programme's areas in its order: id -> ``II.2 Cải cách thủ tục hành chính`` (in full).
+
+    >>> area_titles()["II.5"]
+    'II.5 Cải cách tài chính công'
+    """
+    reg = registry or milestones.load_registry()
+    return {str(a["id"]): " ".join(f"{a['id']} {a.get('title_vi', '')}".split()) for a in reg.get("areas") or []}
+
+
+def _sheet_name(text: str, most: int = 31) -> str:
+    text = " ".join(text.split())
+    if len(text) <= most:
+        return text
+    return text[:most + 1].rsplit(" ", 1)[0].rstrip(" ,")
 
 
 def scoreboard(table: pd.DataFrame, year: int = 2025, registry: Mapping[str, Any] | None = None,
@@ -136,17 +188,20 @@ def scoreboard(table: pd.DataFrame, year: int = 2025, registry: Mapping[str, Any
     --------
     >>> empty = pd.DataFrame(columns=["indicator_id", "period", "breakdown", "value", "status"])
     >>> board = scoreboard(empty, year=2023)
-    >>> board.columns[6:9].tolist(), len(board) == len(milestones.CONTRACT_INDICATORS)
+    >>> board.columns[6:9].tolist(), len(board) == len(milestones.load_registry()["indicators"])
     (['2021', '2022', '2023'], True)
     >>> board["status"].unique().tolist()
     ['no_data']
     """
     reg = registry or milestones.load_registry()
-    settings = reg.get("settings") or {}
     start = int((reg.get("programme") or {}).get("start_year", 2021))
     years = list(range(start, int(year) + 1))
     period = period if period and period != str(year) else None
     history = _yearly(table)
+    until = views.until_year(table, int(year))
+    targets_years = milestone_years(reg)
+    last = targets_years[-1] if targets_years else int(year)
+    names = area_names(reg)
     period_values: dict[str, float] = {}
     if period:
         sub = table[(table["period"].astype(str) == period) & (table["breakdown"].astype(str) == "all")]
@@ -158,7 +213,7 @@ def scoreboard(table: pd.DataFrame, year: int = 2025, registry: Mapping[str, Any
         hist = history.get(ind, {})
         known = {y: v for y, v in hist.items() if y <= int(year)}
         row: dict[str, Any] = {
-            "area": spec.get("area") or OTHER_AREA,
+            "area": names.get(str(spec.get("area")), spec.get("area") or OTHER_AREA),
             "indicator_id": ind,
             "title_vi": spec.get("title_vi", ind),
             "clause": ", ".join(dict.fromkeys(str(t["clause"]) for t in spec.get("targets") or []
@@ -170,22 +225,23 @@ def scoreboard(table: pd.DataFrame, year: int = 2025, registry: Mapping[str, Any
             row[str(y)] = known.get(y, math.nan)
         if period:
             row[period] = period_values.get(ind, math.nan)
-        for ty in MILESTONE_YEARS:
+        worked = {t["clause_id"]: t["value"] for t in views.milestone_targets(until, ind, "all", reg)}
+        for ty in targets_years:
             target = _target_for(spec, ty)
-            value = milestones.target_value(target, known, settings) if target else None
+            value = worked.get(target.get("clause_id")) if target else None
             row[f"target_{ty}"] = math.nan if value is None else value
         status = _status_of(table, ind, period or str(year))
         row["status"] = status
         row["status_vi"] = milestones.STATUS_WORDS_VI.get(status, status)
         latest = max(known) if known else None
         row["latest_year"] = latest if latest is not None else pd.NA
-        needed = row["target_2030"]
-        row["needed_2030"] = needed
+        needed = row.get(f"target_{last}", math.nan)
+        row[f"needed_{last}"] = needed
         change = rate = math.nan
-        if latest is not None and not _is_missing(needed) and latest < 2030:
+        if latest is not None and not _is_missing(needed) and latest < last:
             current = known[latest]
-            change = (needed - current) / (2030 - latest)
-            found = milestones.required_annual_change(current, needed, 2030 - latest)
+            change = (needed - current) / (last - latest)
+            found = milestones.required_annual_change(current, needed, last - latest)
             rate = math.nan if found is None or spec.get("unit") == "share" else found
         row["change_per_year"] = change
         row["rate_per_year"] = rate
@@ -208,14 +264,15 @@ def qualitative_targets(registry: Mapping[str, Any] | None = None) -> pd.DataFra
 
 
 def by_area(board: pd.DataFrame, registry: Mapping[str, Any] | None = None) -> dict[str, pd.DataFrame]:
-    """Split a scoreboard into one frame per area (sheet order of :data:`AREAS`), plus the qualitative
+    """Split a scoreboard into one frame per area (the programme's order), plus the qualitative
     targets under :data:`QUALITATIVE_SHEET`.
 
     >>> empty = pd.DataFrame(columns=["indicator_id", "period", "breakdown", "value", "status"])
-    >>> list(by_area(scoreboard(empty)))
-    ['Thủ tục hành chính', 'Chuyển đổi số', 'Hài lòng', 'Tài chính - Biên chế', 'Mục tiêu định tính']
+    >>> list(by_area(scoreboard(empty)))[:2], list(by_area(scoreboard(empty)))[-1]
+    (['II.2 Cải cách thủ tục hành', 'II.3 Cải cách tổ chức bộ máy'], 'Mục tiêu định tính')
     """
-    areas = list(AREAS) + sorted(set(board["area"]) - set(AREAS))
+    order = list(area_names(registry).values())
+    areas = order + sorted(set(board["area"]) - set(order))
     frames = {a: board[board["area"] == a].reset_index(drop=True) for a in areas if (board["area"] == a).any()}
     frames[QUALITATIVE_SHEET] = qualitative_targets(registry)
     return frames
@@ -374,13 +431,14 @@ def display_table(board: pd.DataFrame, registry: Mapping[str, Any] | None = None
     """
     from cchc_analysis import formatting
 
-    value_cols = [c for c in board.columns if c[:4].isdigit()] + ["target_2025", "target_2030",
-                                                                   "needed_2030"]
     reg = registry or milestones.load_registry()
+    years = milestone_years(reg)
+    value_cols = ([c for c in board.columns if c[:4].isdigit()] + [f"target_{y}" for y in years]
+                  + [c for c in board.columns if c.startswith("needed_")])
     out = pd.DataFrame({"area": board["area"], "title_vi": board["title_vi"], "clause": board["clause"]})
     for col in value_cols:
         out[col] = [formatting.value(v, i, reg) for v, i in zip(board[col], board["indicator_id"], strict=True)]
-    for ty in MILESTONE_YEARS:  # a target reads with its operator: "≥ 90,0%", "< 412 người"
+    for ty in years:  # a target reads with its operator: "≥ 90,0%", "< 412 người"
         signs = [formatting.OPERATOR_SIGNS.get((_target_for(reg["indicators"].get(i, {}), ty) or {}).get(
             "operator"), "") for i in board["indicator_id"]]
         out[f"target_{ty}"] = [f"{s} {v}" if s and v != formatting.MISSING else v
@@ -401,8 +459,8 @@ def display_table(board: pd.DataFrame, registry: Mapping[str, Any] | None = None
                 text += f" ({formatting.percent(rate, 1, sign=True)})"
             changes.append(text + "/năm")
     out["change_per_year"] = changes
-    out = out.drop(columns=["needed_2030"])
-    return out.rename(columns=HEADERS_VI)
+    out = out.drop(columns=[c for c in out.columns if c.startswith("needed_")])
+    return out.rename(columns=headers_vi(reg))
 
 
 def reading(board: pd.DataFrame, year: int = 2025) -> str:
@@ -410,8 +468,9 @@ def reading(board: pd.DataFrame, year: int = 2025) -> str:
     need attention before 2030.
 
     >>> empty = pd.DataFrame(columns=["indicator_id", "period", "breakdown", "value", "status"])
-    >>> reading(scoreboard(empty, year=2025), 2025).split(".")[0]
-    'Năm 2025, trong 16 chỉ tiêu của Chương trình: 16 chưa có số liệu'
+    >>> n = len(milestones.load_registry()["indicators"])
+    >>> reading(scoreboard(empty, year=2025), 2025).split(".")[0] == f"Năm 2025, trong {n} chỉ tiêu của Chương trình: {n} chưa có số liệu"
+    True
     """
     words = {"met": "đã đạt", "on_track": "đúng lộ trình", "at_risk": "có nguy cơ không đạt",
              "off_track": "chậm so với lộ trình", "no_target": "chưa có mục tiêu bằng số",

@@ -42,6 +42,6 @@ def amounts_table() -> tuple[pd.DataFrame, pd.DataFrame]:
                                   (2026, 15.5e9, ("plan",))]
         for stage in stages])
     payroll = pd.DataFrame([{"unit": "Trung tâm Khuyến công", "year": y, "funding": "state_budget",
-                             "headcount_assigned": 60, "headcount_actual": h}
+                             "headcount_assigned": h, "headcount_actual": h}
                             for y, h in [(2021, 50), (2022, 49), (2023, 48), (2024, 47), (2025, 46)]])
     return indicators.compute({"budget": budget, "payroll": payroll}), budget

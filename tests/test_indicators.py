@@ -101,7 +101,8 @@ def test_flags_null_is_false_and_denominators_follow_the_contract():
     )})
     assert counts(t, "online_payment_share", "2024-01") == (1, 2)
     assert counts(t, "eid_verified_share", "2024-01") == (1, 3)
-    assert counts(t, "dossier_full_online_share", "2024-01") == (3, 4)
+    # v2: online AND toàn trình (the postal full-level dossier c is not counted)
+    assert counts(t, "dossier_full_online_share", "2024-01") == (2, 4)
 
 
 def test_unit_breakdown():

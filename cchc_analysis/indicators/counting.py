@@ -1,0 +1,261 @@
+"""Counting by month and rolling up to every period: the shared machinery of the dated indicators.
+
+Dated counts are first aggregated by calendar month with one ``numpy.bincount`` pass, then rolled up
+to quarters, halves, years and the programme's spans of years, so the months of a quarter always add
+up to the quarter. Period labels are those of :class:`cchc_analysis.periods.Period`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import numpy as np
+import pandas as pd
+
+from cchc_analysis import registry
+from cchc_analysis.periods import Period
+from cchc_analysis.periods import periods_of_year as _periods_of_year
+
+PERIOD_KINDS = ("year", "half", "quarter", "month")
+KEYS = ["indicator_id", "period", "breakdown"]
+COUNT_COLUMNS = ["indicator_id", "period", "breakdown", "numerator", "denominator"]
+_NO_MONTH = np.iinfo(np.int64).min
+
+
+def month_key(dates: pd.Series) -> pd.Series:
+    """``YYYY-MM`` of each date (missing stays missing).
+
+    >>> month_key(pd.Series(pd.to_datetime(["2024-07-31 23:59", None]))).tolist()
+    ['2024-07', nan]
+    """
+    dates = pd.to_datetime(dates)
+    out = dates.dt.strftime("%Y-%m")
+    return out.where(dates.notna(), np.nan).astype(object)
+
+
+def roll_up(month: pd.Series, kind: str) -> pd.Series:
+    """Map ``YYYY-MM`` labels to the :class:`Period` label of ``kind`` (year, half, quarter, month).
+
+    Vectorised twin of ``Period.parse(f"{m}").label`` for whole columns.
+
+    >>> roll_up(pd.Series(["2024-01", "2024-07", "2024-12"]), "quarter").tolist()
+    ['2024-Q1', '2024-Q3', '2024-Q4']
+    >>> roll_up(pd.Series(["2024-06", "2024-07"]), "half").tolist()
+    ['2024-H1', '2024-H2']
+    """
+    year = month.str[:4]
+    m = month.str[5:7].astype(int)
+    if kind == "month":
+        return month
+    if kind == "year":
+        return year
+    if kind == "quarter":
+        return year + "-Q" + ((m - 1) // 3 + 1).astype(str)
+    if kind == "half":
+        return year + "-H" + np.where(m <= 6, "1", "2")
+    raise ValueError(f"unknown period kind {kind!r}")
+
+
+def periods_of_year(year: int) -> list[str]:
+    """The labels of the 19 periods of a year (see :func:`cchc_analysis.periods.periods_of_year`).
+
+    >>> periods_of_year(2025)[:4], len(periods_of_year(2025))
+    (['2025', '2025-H1', '2025-H2', '2025-Q1'], 19)
+    """
+    return [p.label for p in _periods_of_year(year)]
+
+
+def period_year(period: pd.Series) -> pd.Series:
+    """The year of each period label (the year of its last day).
+
+    >>> period_year(pd.Series(["2024", "2025-Q2", "2021-2025", "2023-12-15..2024-12-14"])).tolist()
+    [2024, 2025, 2025, 2024]
+    """
+    labels = period.astype(str)
+    years = {p: Period.parse(p).year for p in pd.unique(labels)}
+    return labels.map(years).astype(int)
+
+
+def programme_spans(reg: Mapping | None = None) -> list[Period]:
+    """The programme's spans of whole years: start year to the first milestone, then on to the next.
+
+    >>> [p.label for p in programme_spans()]
+    ['2021-2025', '2026-2030']
+    """
+    prog = (reg or registry.load("programme")).get("programme") or {}
+    first = int(prog.get("start_year", 2021))
+    spans = []
+    for last in sorted(int(y) for y in prog.get("milestone_years") or []):
+        if last > first:
+            spans.append(Period.parse(f"{first}-{last}"))
+        first = last + 1
+    return spans
+
+
+def comparable_units(units: pd.Series, merges: list[Mapping] | None = None) -> pd.Series:
+    """Map unit names to their successors (``registry/units.yaml``), so that series compare.
+
+    >>> comparable_units(pd.Series(["TRUNG TÂM XÚC TIẾN THƯƠNG MẠI NINH THUẬN", "Khác", None])).tolist()[:2]
+    ['Trung tâm Xúc tiến thương mại', 'Khác']
+    """
+    from cchc_analysis.ingest.text import fold
+
+    merges = registry.load("units").get("merges") or [] if merges is None else merges
+    mapping = {fold(m["from"]): m["to"] for m in merges}
+    if not mapping:
+        return units
+    values = units.astype(object)
+    lookup = {u: mapping.get(fold(u), u) for u in pd.unique(values.dropna())}
+    return values.map(lookup)
+
+
+def flag(frame: pd.DataFrame, column: str) -> np.ndarray:
+    """A boolean array of a column where null counts as false (all false when the column is absent)."""
+    if column not in frame:
+        return np.zeros(len(frame), dtype=bool)
+    return frame[column].to_numpy(dtype=bool, na_value=False)
+
+
+def month_index(dates: pd.Series) -> np.ndarray:
+    """Months since January 1970 of each date, as integers (missing dates: a sentinel below all).
+
+    >>> month_index(pd.Series(pd.to_datetime(["1970-02-28 00:00", "2024-07-31 23:59"]))).tolist()
+    [1, 654]
+    """
+    months = pd.to_datetime(dates).to_numpy(dtype="datetime64[M]")
+    out = months.astype("int64")
+    out[np.isnat(months)] = _NO_MONTH
+    return out
+
+
+def month_labels(index: np.ndarray) -> np.ndarray:
+    """``YYYY-MM`` labels of month indexes (see :func:`month_index`)."""
+    years = 1970 + index // 12
+    return np.char.add(np.char.add(years.astype(str), "-"), np.char.zfill((index % 12 + 1).astype(str), 2))
+
+
+def groups(frame: pd.DataFrame, columns: Iterable[str],
+           labels: Mapping[str, str] | None = None) -> dict[str, tuple[np.ndarray, pd.Series]]:
+    """Factorise breakdown columns once: column -> (codes, -1 for missing; labels ``name=value``).
+
+    Units are mapped to their successors (:func:`comparable_units`); merged units share a label.
+    ``labels`` renames a column in the breakdown (``lead_unit`` -> ``unit``).
+    """
+    out = {}
+    for col in columns:
+        if col not in frame:
+            continue
+        codes, uniques = pd.factorize(frame[col])
+        name = (labels or {}).get(col, col)
+        values = comparable_units(pd.Series(uniques)) if name == "unit" else pd.Series(uniques)
+        out[col] = (np.asarray(codes), (f"{name}=" + values.astype(str)).reset_index(drop=True))
+    return out
+
+
+def monthly_counts(month: np.ndarray, flags: Mapping[str, np.ndarray],
+                   grouping: Mapping[str, tuple[np.ndarray, pd.Series]],
+                   mask: np.ndarray | None = None) -> pd.DataFrame:
+    """Sum boolean ``flags`` by month, overall (``all``) and by each breakdown (see :func:`groups`).
+
+    Every row gets one integer cell key (month x each group's code, a missing group in a slot of its
+    own) and each flag is summed into the cells with one ``numpy.bincount`` pass; the overall and
+    per-breakdown counts are sums of that small cell array. Rows outside ``mask`` go to a discarded bin.
+
+    Returns long rows: ``month`` (``YYYY-MM``), ``breakdown``, one integer column per flag; only
+    months and groups with at least one event.
+    """
+    keep = month != _NO_MONTH
+    if mask is not None:
+        keep &= mask
+    if not keep.any():
+        return pd.DataFrame(columns=["month", "breakdown", *flags])
+    low = month[keep].min()
+    span = int(month[keep].max() - low + 1)
+    labels = month_labels(np.arange(span) + low)
+    shape = [len(names) + 1 for _, names in grouping.values()] + [span]
+    size = int(np.prod(shape))
+    key = np.where(keep, month - low, 0)
+    stride = span
+    for codes, names in reversed(list(grouping.values())):
+        slot = np.where(codes >= 0, codes, len(names))
+        key = key + slot * stride
+        stride *= len(names) + 1
+    key = np.where(keep, key, size)  # the discarded bin
+    cells = {"events": np.bincount(key, minlength=size + 1)[:size].reshape(shape)}
+    for name, values in flags.items():
+        cells[name] = np.bincount(key, weights=values, minlength=size + 1)[:size].reshape(shape)
+
+    n_groups = len(grouping)
+    parts = [_cell_rows({k: v.sum(axis=tuple(range(n_groups)))[None, :] for k, v in cells.items()},
+                        labels, pd.Series(["all"]))]
+    for axis, (_, names) in enumerate(grouping.values()):
+        others = tuple(i for i in range(n_groups) if i != axis)
+        summed = {k: v.sum(axis=others)[:-1] for k, v in cells.items()}  # drop the missing-group slot
+        parts.append(_cell_rows(summed, labels, names))
+    out = pd.concat(parts, ignore_index=True)
+    # merged units may share a label: add them up
+    return out.groupby(["month", "breakdown"], as_index=False, sort=False).sum()
+
+
+def _cell_rows(cells: Mapping[str, np.ndarray], labels: np.ndarray, names: pd.Series) -> pd.DataFrame:
+    """Long rows from (group x month) arrays, keeping the cells with at least one event."""
+    events = cells["events"]
+    group, month = np.nonzero(events)
+    data = {"month": labels[month], "breakdown": names.to_numpy(dtype=object)[group]}
+    for name, values in cells.items():
+        if name != "events":
+            data[name] = values[group, month].astype(np.int64)
+    return pd.DataFrame(data)
+
+
+def share_rows(monthly: pd.DataFrame, spec: Mapping[str, tuple[str, str]],
+               spans: Iterable[Period] = ()) -> pd.DataFrame:
+    """Roll monthly flag sums up to every period kind and shape them as indicator rows.
+
+    ``spec`` maps an indicator id to its (numerator column, denominator column). A span of years
+    (``2021-2025``) is added only when the data have events in every year of it: a span figure
+    over part of its years would be read as the whole period's.
+    """
+    rows = []
+    codes, uniq = pd.factorize(monthly["month"]) if not monthly.empty else (np.array([], int), pd.Index([]))
+    uniq = pd.Series(np.asarray(uniq, dtype=object))
+    years_seen = set(uniq.str[:4].astype(int)) if len(uniq) else set()
+    rollups = [(kind, roll_up(uniq, kind).to_numpy(dtype=object)[codes]) for kind in PERIOD_KINDS] if len(uniq) else []
+    for span in spans:
+        if set(range(span.start.year, span.end.year + 1)) <= years_seen:
+            months = span.months()
+            inside = uniq.between(months[0], months[-1]).to_numpy()
+            rollups.append(("span", np.where(inside, span.label, None)[codes]))
+    for _, period in rollups:
+        rolled = monthly.assign(period=period).dropna(subset=["period"])
+        sums = rolled.drop(columns="month").groupby(["period", "breakdown"], sort=False).sum().reset_index()
+        for ind_id, (num, den) in spec.items():
+            rows.append(pd.DataFrame({
+                "indicator_id": ind_id, "period": sums["period"], "breakdown": sums["breakdown"],
+                "numerator": sums[num], "denominator": sums[den]}))
+    if not rows:
+        return pd.DataFrame(columns=COUNT_COLUMNS)
+    return pd.concat(rows, ignore_index=True)
+
+
+def complete(counts: pd.DataFrame, ind_ids: list[str], years: list[int],
+             extra_breakdowns: Iterable[str] = ()) -> pd.DataFrame:
+    """Add the keys of every period of ``years`` and every breakdown seen or named, with zero counts."""
+    if not years or not ind_ids:
+        return counts
+    breakdowns = sorted(set(counts["breakdown"]) | {"all"} | set(extra_breakdowns))
+    periods = [p for y in years for p in periods_of_year(y)]
+    grid = pd.MultiIndex.from_product([ind_ids, periods, breakdowns], names=KEYS).to_frame(index=False)
+    merged = grid.merge(counts, on=KEYS, how="outer")
+    merged[["numerator", "denominator"]] = merged[["numerator", "denominator"]].fillna(0)
+    return merged
+
+
+def years_of(*dates: pd.Series) -> list[int]:
+    """Every year from the first to the last date of the series given."""
+    years: set[int] = set()
+    for series in dates:
+        s = pd.to_datetime(series).dropna()
+        if not s.empty:
+            years.update(range(int(s.min().year), int(s.max().year) + 1))
+    return sorted(years)
