@@ -55,10 +55,10 @@ def validate(reg: Mapping[str, Any]) -> list[str]:
     >>> from cchc_analysis.milestones import load_registry
     >>> bad = load_registry()
     >>> bad["indicators"]["satisfaction_share"]["method"] = "guess"
-    >>> bad["clauses"][0]["targets"] = [{"indicator": "nobody", "operator": ">=", "value": 1}]
+    >>> bad["clauses"][0].update(id="demo", targets=[{"indicator": "nobody", "operator": ">=", "value": 1}])
     >>> validate(bad)  # doctest: +NORMALIZE_WHITESPACE
     ['satisfaction_share: unknown method guess',
-     'clause II.2-2025-internal-e-transfer: a target names the unknown indicator nobody']
+     'clause demo: a target names the unknown indicator nobody']
     """
     problems: list[str] = []
     indicators = reg.get("indicators") or {}
