@@ -298,8 +298,9 @@ def _column_width(header: str, values: list[str]) -> float:
     return float(min(max(longest + 2, 8), 60))
 
 
-def workbook_bytes(frames_by_area: Mapping[str, pd.DataFrame]) -> bytes:
-    """The scoreboard workbook as bytes (see :func:`write_scoreboard_xlsx`)."""
+def workbook_bytes(frames_by_area: Mapping[str, pd.DataFrame], before: Any = None) -> bytes:
+    """The scoreboard workbook as bytes (see :func:`write_scoreboard_xlsx`); ``before(book, header_fmt,
+    text_fmt)``, when given, writes sheets ahead of these (the clause sheets of the pack)."""
     import xlsxwriter
 
     buffer = io.BytesIO()
@@ -324,6 +325,8 @@ def workbook_bytes(frames_by_area: Mapping[str, pd.DataFrame]) -> bytes:
             formats[key] = book.add_format(props)
         return formats[key]
 
+    if before is not None:
+        before(book, header_fmt, text_fmt)
     for sheet_name, frame in frames_by_area.items():
         sheet = book.add_worksheet(sheet_name[:31])
         print_setup(sheet)  # A4 landscape, one page wide, header row repeated, pages numbered

@@ -36,7 +36,7 @@ PART_WORDS_VI = {"objective": "Mục tiêu", "target": "Chỉ tiêu", "task": "N
 SPAN = "2021-2025"
 
 CLAUSE_COLUMNS = ["area", "clause_id", "part", "year", "text_vi", "quantitative", "applies", "reason",
-                  "indicator_id", "value", "value_text", "target", "target_text", "status", "status_vi",
+                  "indicator_id", "indicator_title", "value", "value_text", "target", "target_text", "status", "status_vi",
                   "trend_text", "value_2021_2025", "value_2021_2025_text"]
 TASK_COLUMNS = ["area", "lead_unit", "done", "late", "open", "total"]
 
@@ -182,7 +182,7 @@ def area_clauses(table: pd.DataFrame | None, year: int, registry: Mapping[str, A
             full = {**target, "year": clause.get("year"), "_unit": spec.get("unit")}
             tval, status = clause_status(value, full, history, year, reg)
             span = _span_value(table, ind)
-            rows.append({**base, "indicator_id": ind, "value": value,
+            rows.append({**base, "indicator_id": ind, "indicator_title": spec.get("title_vi", ind), "value": value,
                          "value_text": fmt.value(value, ind, reg),
                          "target": tval,
                          "target_text": (fmt.target_text(target["operator"], tval, ind, reg) if tval is not None

@@ -13,7 +13,8 @@
 3. run the notebooks ``01_clean`` … ``05_midterm_review`` (:mod:`cchc_analysis.pack.kernels`) with the
    parameters ``year``, ``period``, ``raw_dir``, ``processed_dir``, ``output_dir`` (the staging folder:
    figures go to ``figures/`` inside it) and ``indicators_file``; meanwhile write ``indicators.csv`` and
-   ``scoreboard.xlsx``;
+   ``scoreboard.xlsx`` (one sheet per area of the programme); then write the Word draft
+   ``bao_cao_so_ket_LABEL.docx`` from the views by area and the figures (:mod:`cchc_analysis.pack.draft`);
 4. export the executed notebooks as one ``index.html`` without code (:mod:`cchc_analysis.pack.html`);
 5. record the pack key and swap the staged pack into ``reports/LABEL/``
    (:mod:`cchc_analysis.pack.staging`).
@@ -71,6 +72,7 @@ def build(settings: Settings, *, progress: bool = True, stdout: TextIO | None = 
             run.clean()                                                   # 1 (kernels warm up meanwhile)
             table = run.indicator_table(stage)                            # 2
             executed = run.notebooks(pool, stage, table)                  # 3 (+ indicators.csv, scoreboard)
+            run.draft(stage, table)                                       # 3b the Word draft (figures made)
             run.html(executed, stage)                                     # 4
             run.swap_in(stage)                                            # 5
         return run.finish()
@@ -207,7 +209,7 @@ class Run:
         runner.start()
         try:
             with self.timed("indicators.csv, scoreboard.xlsx"):
-                tables.write_pack_tables(table, stage, s.period)
+                tables.write_pack_tables(table, stage, s.period, tables.read_tasks(s.processed))
         finally:
             runner.join()
             pool.close()  # the kernels' processors are free for the HTML export
@@ -229,6 +231,12 @@ class Run:
             error.kept_at = staging.keep_failed(stage / EXECUTED / error.notebook, self.final)
             error.previous = self.final if (self.final / "index.html").exists() else None
             self.log.add(error.paragraph())
+
+    def draft(self, stage: Path, table: Any) -> None:
+        from cchc_analysis.pack import draft
+
+        with self.timed("dự thảo báo cáo (.docx)"):
+            draft.write_pack_draft(table, tables.read_tasks(self.settings.processed), stage, self.settings.period)
 
     def html(self, executed: list[Path], stage: Path) -> None:
         with self.timed("index.html"):

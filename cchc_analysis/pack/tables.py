@@ -58,14 +58,25 @@ def pack_rows(table: pd.DataFrame, period: Period) -> pd.DataFrame:
     return table[keep.to_numpy(dtype=bool)].reset_index(drop=True)
 
 
-def write_pack_tables(table: pd.DataFrame, folder: Path, period: Period) -> dict[str, Path]:
-    """Write ``indicators.csv`` and ``scoreboard.xlsx`` of the pack of ``period`` into ``folder``."""
-    from cchc_analysis import indicators, scoreboard
+def read_tasks(processed: Path) -> pd.DataFrame | None:
+    """The task register of the cleaned tables (None when there is none)."""
+    path = Path(processed) / "tasks.parquet"
+    return pd.read_parquet(path) if path.is_file() else None
+
+
+def write_pack_tables(table: pd.DataFrame, folder: Path, period: Period,
+                      tasks: pd.DataFrame | None = None) -> dict[str, Path]:
+    """Write ``indicators.csv`` and ``scoreboard.xlsx`` of the pack of ``period`` into ``folder``.
+
+    The scoreboard has one sheet per area of the programme (its clauses and tasks, from ``tasks``,
+    the task register) and the yearly figures of every indicator
+    (:func:`cchc_analysis.scoreboard_areas.write_programme_workbook`).
+    """
+    from cchc_analysis import indicators, scoreboard_areas
 
     folder = Path(folder)
     rows = pack_rows(table, period).reindex(columns=indicators.COLUMNS)
     csv_path = write_csv_atomic(folder / INDICATORS_CSV, rows)
-    board = scoreboard.scoreboard(table, year=period.year,
-                                  period=None if period.kind == "year" else period.label)
-    xlsx_path = scoreboard.write_scoreboard_xlsx(scoreboard.by_area(board), folder / SCOREBOARD_XLSX)
+    xlsx_path = scoreboard_areas.write_programme_workbook(
+        table, tasks, period.year, folder / SCOREBOARD_XLSX, period=None if period.kind == "year" else period.label)
     return {INDICATORS_CSV: csv_path, SCOREBOARD_XLSX: xlsx_path}
