@@ -195,6 +195,7 @@ def area_clauses(table: pd.DataFrame | None, year: int, registry: Mapping[str, A
     out = out.sort_values("_order", kind="stable").drop(columns="_order").reset_index(drop=True)
     for col in ("value", "target", "value_2021_2025"):
         out[col] = pd.to_numeric(out[col], errors="coerce").astype("float64")
+    out["year"] = pd.to_numeric(out["year"], errors="coerce").astype("Int64")
     return out
 
 

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cchc_analysis import config, indicators, pack, refresh, scoreboard
+from cchc_analysis import config, indicators, milestones, pack, refresh, scoreboard
 from cchc_analysis.pack import cache, staging
 from cchc_analysis.periods import Period
 
@@ -226,8 +226,9 @@ def test_pack_from_small_notebooks(fake_clean, fake_tables, tmp_path, nb_dir):
     result = build(fake_clean, tmp_path, ["a.ipynb", "b.ipynb"])
     out = result.out
     assert result.exit_code == 0 and result.cleaned
-    assert sorted(p.name for p in out.iterdir()) == [".pack-key.json", "figures", "index.html", "indicators.csv",
-                                                     "indicators.parquet", "logs", "scoreboard.xlsx"]
+    assert sorted(p.name for p in out.iterdir()) == [".pack-key.json", "bao_cao_so_ket_2025.docx", "figures",
+                                                     "index.html", "indicators.csv", "indicators.parquet", "logs",
+                                                     "scoreboard.xlsx"]
     assert (out / "figures" / "demo.png").stat().st_size > 0
     html = (out / "index.html").read_text(encoding="utf-8")
     assert '<html lang="vi"' in html and "Mục lục" in html and "Phần A" in html and "Mục con" in html
@@ -469,15 +470,21 @@ def test_real_notebooks_on_tables_made_by_code(fake_clean, tmp_path):
     real = ["01_clean.ipynb", "05_midterm_review.ipynb"]
     result = build(fake_clean, tmp_path, real, notebooks_dir=config.NOTEBOOKS_DIR)
     html = (result.out / "index.html").read_text(encoding="utf-8")
-    for words in ("Dữ liệu đầu vào", "Dòng bị cách ly theo lý do", "Thiếu mã hồ sơ.", "Toàn cảnh Chương trình",
-                  "Mục tiêu định tính", "Nhận định chung", "Mục lục", "Đã đạt"):
+    for words in ("Dữ liệu đầu vào", "Dòng bị cách ly theo lý do", "Thiếu mã hồ sơ.", "Sơ kết theo lĩnh vực",
+                  "Số liệu theo năm", "Nhận định chung", "Mục lục", "Đã đạt"):
         assert words in html, words
     assert "import " not in html
+    # the table of contents lists the areas in the programme's order (headings the notebook generates)
+    contents = html[html.index("Mục lục"):html.index("Nhận định chung", html.index("Mục lục") + 10) + 2000]
+    titles = [f"{a['id']}. {' '.join(a['title_vi'].split())}" for a in milestones.load_registry()["areas"]]
+    where = [contents.find(t) for t in titles]
+    assert -1 not in where and where == sorted(where), where
     check_workbook(result.out / "scoreboard.xlsx")
-    check_indicators_csv(result.out / "indicators.csv")
-    # a second run on the same tables writes the same bytes, the report page included
+    csv = check_indicators_csv(result.out / "indicators.csv")
+    check_draft(result.out / "bao_cao_so_ket_2025.docx", csv)
+    # a second run on the same tables writes the same bytes, the report page and the draft included
     before = {name: (result.out / name).read_bytes() for name in ("index.html", "indicators.csv",
-                                                                   "scoreboard.xlsx")}
+                                                                   "scoreboard.xlsx", "bao_cao_so_ket_2025.docx")}
     again = build(fake_clean, tmp_path, real, notebooks_dir=config.NOTEBOOKS_DIR, out=result.out, force=True)
     assert "05_midterm_review.ipynb" in again.durations  # it did run again
     assert {name: (again.out / name).read_bytes() for name in before} == before
@@ -529,8 +536,41 @@ def check_workbook(path: Path) -> dict:
                 assert not (isinstance(cell.value, str) and cell.value.startswith("=") and cell.data_type != "s")
                 values.append(cell.value)
         cells[sheet.title] = values
-    assert scoreboard.area_names()["II.6"] in cells and "Mục tiêu định tính" in cells
+    book_names = list(cells)
+    assert book_names == [*scoreboard.area_names().values(), "Số liệu theo năm"]  # the programme's order
     return cells
+
+
+def check_draft(path: Path, csv: pd.DataFrame) -> None:
+    """The Word draft opens with python-docx, has the areas in the programme's order, and the value its
+    clause table shows for each 2025 clause with one measure is the one indicators.csv holds."""
+    import docx
+
+    from cchc_analysis import formatting
+
+    document = docx.Document(str(path))
+    reg = milestones.load_registry()
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 2"]
+    expected = [f"{n}. {' '.join(a['title_vi'].split())}" for n, a in enumerate(reg["areas"], start=1)]
+    assert [h for h in headings if h in expected] == expected
+    shown = {}
+    for table in document.tables:
+        for r in table.rows:
+            texts = [c.text for c in r.cells]
+            if len(texts) == 7:
+                shown[texts[1]] = texts[2]
+    yearly = csv[(csv["period"].astype(str) == "2025") & (csv["breakdown"] == "all")].set_index("indicator_id")
+    compared = 0
+    for clause in reg["clauses"]:
+        targets = clause.get("targets") or []
+        if clause.get("year") != 2025 or len(targets) != 1:
+            continue
+        ind = targets[0]["indicator"]
+        value = yearly["value"].get(ind)
+        text = f"Đến năm 2025: {' '.join(clause['text_vi'].split())}"
+        assert shown[text] == formatting.value(value, ind, reg), clause["id"]
+        compared += value is not None and value == value
+    assert compared >= 1
 
 
 def check_indicators_csv(path: Path) -> pd.DataFrame:
@@ -595,7 +635,7 @@ def test_whole_report_on_the_sample(sample_packs):
     svgs = sorted(p.stem for p in (out / "figures").glob("*.svg"))
     assert pngs and pngs == svgs
     check_workbook(out / "scoreboard.xlsx")
-    check_indicators_csv(out / "indicators.csv")
+    check_draft(out / "bao_cao_so_ket_2025.docx", check_indicators_csv(out / "indicators.csv"))
     assert list((out / "logs").glob("report-*.log"))
 
 
@@ -608,6 +648,8 @@ def test_two_runs_give_the_same_pack(sample_packs):
     for name in figures:
         assert (first / "figures" / name).read_bytes() == (second / "figures" / name).read_bytes(), name
     assert check_workbook(first / "scoreboard.xlsx") == check_workbook(second / "scoreboard.xlsx")
+    name = "bao_cao_so_ket_2025.docx"
+    assert (first / name).read_bytes() == (second / name).read_bytes()
     # not required, but cheap to keep: the report page is the same too
     assert (first / "index.html").read_bytes() == (second / "index.html").read_bytes()
 

@@ -14,6 +14,10 @@ import pandas as pd
 from cchc_analysis.periods import Period
 
 
+#: The parts of a clause the draft's tables show (objectives, dated targets, section III's solutions).
+DRAFT_PARTS = ("objective", "target", "solution")
+
+
 def draft_name(period: Period) -> str:
     """The file name of the draft of a pack.
 
@@ -46,6 +50,7 @@ def write_pack_draft(table: pd.DataFrame, tasks: pd.DataFrame | None, folder: Pa
     reg = milestones.load_registry()
     start = int((reg.get("programme") or {}).get("start_year", 2021))
     clauses = views_programme.area_clauses(table, period.year, reg)
+    clauses = clauses[clauses["part"].isin(DRAFT_PARTS)]  # the programme's own task bullets stay out
     counted = views_programme.area_tasks(tasks, period.label if period.kind != "year" else period.year, reg)
     figures = views_programme.area_figures(Path(folder) / "figures", reg)
     return docx_draft.write_draft(Path(folder) / draft_name(period), year=period.year,

@@ -34,8 +34,8 @@ def title(period: Period) -> str:
 def combine_notebooks(executed: Sequence[Path], period: Period) -> Any:
     """One notebook of the executed ones, ready for the HTML export.
 
-    A title cell and a table of contents (headings of levels 1 and 2, each given an anchor) come
-    first; standard-error output, execution metadata and the injected parameters are dropped, so that
+    A title cell and a table of contents (headings of levels 1 and 2, each given an anchor; level-2
+    headings that open a Markdown output of a code cell too, such as one per area) come first; standard-error output, execution metadata and the injected parameters are dropped, so that
     the HTML depends only on what the notebooks show.
     """
     import nbformat
@@ -68,6 +68,15 @@ def combine_notebooks(executed: Sequence[Path], period: Period) -> Any:
                 cell["execution_count"] = None
                 cell["outputs"] = [_clean_output(o) for o in cell.get("outputs", [])
                                    if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
+                for k, output in enumerate(cell["outputs"]):  # headings a notebook generates (one per area)
+                    text = (output.get("data") or {}).get("text/markdown")
+                    if isinstance(text, list):
+                        text = "".join(text)
+                    match = HEADING_RE.match(text.splitlines()[0]) if text else None
+                    if match and len(match.group(1)) == 2 and not first:
+                        anchor = f"phan-{i}-{j}-o{k}"
+                        output["data"]["text/markdown"] = f'<a id="{anchor}"></a>\n\n{text}'
+                        toc.append((2, match.group(2), anchor))
             body.append(cell)
         if first:  # no heading: use the file name
             toc.append((1, path.stem, f"phan-{i}"))
