@@ -13,7 +13,6 @@ import pandas as pd
 
 from cchc_analysis.periods import Period
 
-
 #: The parts of a clause the draft's tables show (objectives, dated targets, section III's solutions).
 DRAFT_PARTS = ("objective", "target", "solution")
 
