@@ -5,11 +5,10 @@ indicator of the milestone registry: its Vietnamese title, clause(s), unit, the 
 programme's first year (2021) to the review year, the 2025 and 2030 targets, the status of the review
 year (code and Vietnamese words) and what 2030 asks for (the value needed, and the change needed per
 year, both in the indicator's unit and as a yearly rate). :func:`qualitative_targets` lists the targets
-no number measures. :func:`write_scoreboard_xlsx` writes one formatted sheet per area of the programme
-(the ``area`` of each indicator in ``registry/milestones.yaml``) into ``scoreboard.xlsx``: Vietnamese
-headers, percent formats, frozen header, status cells coloured *and* worded, no formula from any text,
-fixed document metadata (two runs give the same content), written atomically; each sheet prints
-on A4 landscape, one page wide, with its header row on every page (:mod:`cchc_analysis.xlsx_print`).
+no number measures. :func:`write_scoreboard_xlsx` writes one formatted sheet per area (Vietnamese
+headers, percent formats, status cells coloured *and* worded, no formula from any text, fixed metadata,
+A4 landscape one page wide: :mod:`cchc_analysis.xlsx_print`). The pack's workbook puts the clause
+sheets of :mod:`cchc_analysis.scoreboard_areas` first and this table last.
 
 >>> import pandas as pd
 >>> table = pd.DataFrame({"indicator_id": ["satisfaction_share"] * 2, "period": ["2024", "2025"],
