@@ -229,8 +229,8 @@ def area_reading(clauses: pd.DataFrame) -> list[str]:
     ...     "applies": [True, True]})
     >>> for line in area_reading(rows): print(line)
     Trong 2 mục tiêu, chỉ tiêu của lĩnh vực: 1 đã đạt, 1 chậm so với lộ trình.
-    Đã đạt: “Tỷ lệ A đạt 30%” (năm 2025: 35,0%, mục tiêu ≥ 30%).
-    Chưa đạt hoặc chậm so với lộ trình: “Tỷ lệ B đạt 90%” (năm 2025: 80,0%, mục tiêu ≥ 90%; chậm so với lộ trình).
+    Đã đạt: “Tỷ lệ A đạt 30%” (35,0%, mục tiêu năm 2025 ≥ 30%).
+    Chưa đạt hoặc chậm so với lộ trình: “Tỷ lệ B đạt 90%” (80,0%, mục tiêu năm 2025 ≥ 90%; chậm so với lộ trình).
     """
     rows = _frame(clauses, CLAUSE_COLUMNS, "clauses", ())
     rows = rows[_applies(rows)]
@@ -249,11 +249,11 @@ def area_reading(clauses: pd.DataFrame) -> list[str]:
 
     def described(rec: Mapping[str, Any], with_status: bool) -> str:
         facts = []
-        if not _missing(rec["value_text"]):
-            year = "" if _missing(rec["year"]) else f"năm {_text(rec['year'])}: "
-            facts.append(year + _text(rec["value_text"]))
+        if not _missing(rec["value_text"]):  # the value is the review year's; the year is the target's
+            facts.append(_text(rec["value_text"]))
         if not _missing(rec["target_text"]):
-            facts.append(f"mục tiêu {_text(rec['target_text'])}")
+            year = "" if _missing(rec["year"]) else f"năm {_text(rec['year'])} "
+            facts.append(f"mục tiêu {year}{_text(rec['target_text'])}")
         text = ", ".join(facts)
         if with_status and not _missing(rec["status_vi"]):
             text += ("; " if text else "") + _text(rec["status_vi"]).lower()
