@@ -45,3 +45,55 @@ def test_applicant_keys_of_rows_that_name_nobody_are_missing():
     keys = privacy.applicant_keys(pd.Series([None, None], dtype=object), None, None, key=b"k")
     assert keys.isna().tolist() == [True, True]
     assert len(privacy.applicant_keys(pd.Series([], dtype=object), None, None, key=b"k")) == 0
+
+
+def _tricky_workbook(path):
+    """Data from C3 (blank rows and columns before it), a merged title, numbers and numeric-looking text,
+    a leading zero, a real date and a text date, a formula with its cached value, a bool, blank rows."""
+    import datetime as dt
+
+    import xlsxwriter
+
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("Danh sách")
+    ws.merge_range(2, 2, 2, 6, "DANH SÁCH HỒ SƠ")
+    ws.write_row(4, 2, ["Mã hồ sơ", "Số tiền", "Ngày tiếp nhận", "Trạng thái", "Ghi chú"])
+    ws.write_string(5, 2, "000123")
+    ws.write_number(5, 3, 1.921)
+    ws.write_datetime(5, 4, dt.datetime(2024, 3, 5, 8, 15), wb.add_format({"num_format": "dd/mm/yyyy hh:mm"}))
+    ws.write_string(5, 5, "Đã trả kết quả")
+    ws.write_boolean(5, 6, True)
+    ws.write_string(6, 2, "H-2")
+    ws.write_string(6, 3, "1.921")
+    ws.write_string(6, 4, "05/03/2024 08:15")
+    ws.write_string(6, 5, "Đã trả kết quả")
+    ws.write_formula(6, 6, "=1+1", None, 2)
+    ws.write_string(8, 5, "Đã trả kết quả")  # after a blank row
+    wb.add_worksheet("Trống")
+    wb.close()
+
+
+def test_calamine_rows_are_read_exactly_with_each_text_shared(tmp_path):
+    from python_calamine import CalamineWorkbook
+
+    from cchc_analysis.ingest import readers
+
+    path = tmp_path / "tricky.xlsx"
+    _tricky_workbook(path)
+    workbook = CalamineWorkbook.from_path(str(path))
+    sheet = workbook.get_sheet_by_name("Danh sách")
+    exact, shared = sheet.to_python(skip_empty_area=False), readers._shared_rows(sheet)
+    assert shared == exact and [[type(v) for v in r] for r in shared] == [[type(v) for v in r] for r in exact]
+    assert len(shared) == 9 and all(len(r) == 7 for r in shared) and shared[0] == [""] * 7
+    sheets = readers.read(path)
+    assert [(s.sheet, len(s.rows) > 0) for s in sheets] == [("Danh sách", True), ("Trống", False)]
+    rows = sheets[0].rows  # leading blank rows dropped; the spreadsheet's row numbers kept
+    assert list(sheets[0].row_numbers[:4]) == [3, 4, 5, 6]
+    # By hand: the cells as written, from column A (two blank columns before the table).
+    assert rows[0] == ["", "", "DANH SÁCH HỒ SƠ", "", "", "", ""]
+    assert rows[3][2:] == ["000123", 1.921, rows[3][4], "Đã trả kết quả", True]
+    assert rows[3][4].year == 2024 and rows[3][4].hour == 8 and rows[3][4].minute == 15
+    assert rows[4][2:] == ["H-2", "1.921", "05/03/2024 08:15", "Đã trả kết quả", 2.0]
+    assert isinstance(rows[4][3], str) and isinstance(rows[3][3], float)
+    # The same label in three rows is one object (memory on big lists), never copied per cell.
+    assert rows[3][5] is rows[4][5] is rows[6][5]
