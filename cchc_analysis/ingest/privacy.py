@@ -141,9 +141,9 @@ def applicant_keys(ids: pd.Series | None, names: pd.Series | None, phones: pd.Se
     """
     n = max((len(s) for s in (ids, names, phones) if s is not None), default=0)
     identity = _identity(ids, names, phones, n)
-    present = identity.notna().to_numpy()
-    out = np.full(len(identity), None, dtype=object)
-    out[present] = _hmac_hex(key, identity[present].tolist())
+    codes, distinct = pd.factorize(identity)  # many dossiers share an applicant: hash each identity once
+    digests = np.array(_hmac_hex(key, [str(v) for v in distinct]) + [None], dtype=object)
+    out = digests[codes]  # code -1 (no identity) picks the trailing None
     return pd.Series(out, index=identity.index, dtype="string")
 
 
