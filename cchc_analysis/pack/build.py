@@ -81,6 +81,17 @@ def build(settings: Settings, *, progress: bool = True, stdout: TextIO | None = 
         raise
 
 
+def warm_html_export() -> None:
+    """Import nbconvert and compile the HTML template once (a few seconds), so that the export of
+    ``index.html`` after the notebooks costs only the export itself; a failure here is left to the
+    export, which reports it."""
+    with contextlib.suppress(Exception):
+        import nbformat
+        from nbconvert import HTMLExporter
+
+        HTMLExporter(template_name="lab", exclude_input=True).from_notebook_node(nbformat.v4.new_notebook())
+
+
 class Run:
     """The state of one :func:`build`: settings, log, result, timings, and each step."""
 
@@ -210,6 +221,8 @@ class Run:
         try:
             with self.timed("indicators.csv, scoreboard.xlsx"):
                 tables.write_pack_tables(table, stage, s.period, tables.read_tasks(s.processed))
+            with self.timed("chuẩn bị index.html"):
+                warm_html_export()  # while the kernels work: not after them
         finally:
             runner.join()
             pool.close()  # the kernels' processors are free for the HTML export
