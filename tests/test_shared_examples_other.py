@@ -22,6 +22,26 @@ COUNT_KEYS = ["rows_read", "rows_kept", "rows_quarantined", "rows_duplicate"]
 
 pytestmark = REQUIRES_SHARED
 
+# One deliberate divergence from truth.json (issue #12, docs/programme.md reading 10): p09 names the row of
+# internal_procedures_published_share "Tỷ lệ TTHC được ban hành quy trình nội bộ giải quyết TTHC", a
+# measure of quy trình nội bộ, not of TTHC nội bộ; such rows are quarantined, never fed to that indicator.
+WORKFLOW_ID = "internal_procedures_published_share"
+
+
+def _workflow_rows(truth: dict) -> int:
+    """Rows of p09 that truth.json gives to WORKFLOW_ID under a quy trình nội bộ title."""
+    manual = truth["files"]["p09_chi_tieu_nhap_tay.xlsx"]["manual"]
+    if "quy trình nội bộ" not in manual["indicator_names"].get(WORKFLOW_ID, "").lower():
+        return 0
+    return sum(r["indicator_id"] == WORKFLOW_ID for r in manual["records"])
+
+
+def _expected_counts(truth: dict, name: str, counts: dict) -> dict:
+    moved = _workflow_rows(truth) if name == "p09_chi_tieu_nhap_tay.xlsx" else 0
+    out = {k: counts[k] for k in COUNT_KEYS}
+    out["rows_kept"] -= moved
+    out["rows_quarantined"] += moved
+    return out
 
 
 @pytest.fixture(scope="module")
@@ -38,10 +58,10 @@ def test_reconciliation_per_file_and_sheet(truth, out):
         expected = truth["files"][name]
         mine = recon[recon["file"] == name]
         assert mine["kind"].unique().tolist() == [expected["kind"]]
-        assert mine[COUNT_KEYS].sum().to_dict() == {k: expected[k] for k in COUNT_KEYS}, name
+        assert mine[COUNT_KEYS].sum().to_dict() == _expected_counts(truth, name, expected), name
         for sheet, counts in expected["sheets"].items():
             row = mine[mine["sheet"] == sheet]
-            assert row[COUNT_KEYS].iloc[0].to_dict() == {k: counts[k] for k in COUNT_KEYS}, (name, sheet)
+            assert row[COUNT_KEYS].iloc[0].to_dict() == _expected_counts(truth, name, counts), (name, sheet)
 
 
 def _records(frame: pd.DataFrame, columns: list[str]) -> list[tuple]:
@@ -68,6 +88,8 @@ def test_payroll_records(truth, out):
 
 def test_manual_records(truth, out):
     expected = pd.DataFrame(_file(truth, "manual")["manual"]["records"])
+    if _workflow_rows(truth):
+        expected = expected[expected["indicator_id"] != WORKFLOW_ID].reset_index(drop=True)
     mine = pd.read_parquet(out / "manual_indicators.parquet")
     keys = ["indicator_id", "period", "numerator", "denominator", "note"]
     assert _records(mine.astype({"period": str}), keys) == _records(expected.astype({"period": str}), keys)
@@ -77,11 +99,11 @@ def test_manual_records(truth, out):
 
 
 def test_manual_names_of_truth_are_in_the_registry(truth):
-    from cchc_analysis.registry import load
+    from cchc_analysis.ingest.manual import match_indicator
 
-    names = load("vocab")["manual_indicators"]["labels"]
     for indicator_id, name in _file(truth, "manual")["manual"]["indicator_names"].items():
-        assert name in names[indicator_id]
+        expected = None if indicator_id == WORKFLOW_ID and _workflow_rows(truth) else indicator_id
+        assert match_indicator(name)[0] == expected
 
 
 def _yearly(truth: dict, indicator_id: str, breakdown: str = "all") -> int:

@@ -64,4 +64,10 @@ def test_all_indicators_after_cleaning_the_examples(truth, tmp_path):
     report = pipeline.clean(files, tmp_path, progress=False)
     assert report.exit_code == 0
     table = indicators.compute(indicators.load_tables(tmp_path))
-    compare(truth["combined"]["indicators"], table)
+    # the deliberate divergence of tests/test_shared_examples_other.py (issue #12): p09's quy trình nội bộ
+    # rows are quarantined, so internal_procedures_published_share has no figure from the examples
+    names = truth["files"]["p09_chi_tieu_nhap_tay.xlsx"]["manual"]["indicator_names"]
+    workflow = "quy trình nội bộ" in names.get("internal_procedures_published_share", "").lower()
+    rows = [r for r in truth["combined"]["indicators"]
+            if not (workflow and r["indicator_id"] == "internal_procedures_published_share")]
+    compare(rows, table)
