@@ -93,3 +93,19 @@ def test_dossiers_are_dated_by_reception():
     mine = flags[flags["indicator_id"] == "dossier_online_share"]
     # 2024: both one-stop units; 2025: before 01/07 only the Khánh Hòa unit (the Phan Rang one is after)
     assert dict(zip(mine["period"], mine["comparable"], strict=True)) == {"2024": "merged", "2025": "own_only"}
+
+
+def test_scoreboard_and_chart_footnote_show_the_basis():
+    from cchc_analysis import charts, scoreboard
+
+    table = indicators.compute({"payroll": OWN})
+    basis = scoreboard.merger_basis({"payroll": OWN}, 2025)
+    board = scoreboard.scoreboard(table, year=2025, basis=basis)
+    by_id = dict(zip(board["indicator_id"], board["merger_basis"], strict=True))
+    assert by_id["public_unit_headcount"].startswith("Số liệu năm 2021, 2022, 2023, 2024, 2025 chỉ gồm")
+    assert by_id["satisfaction_share"] == ""                      # no unit to compare: nothing said
+    assert "merger_basis" not in scoreboard.scoreboard(table, year=2025).columns  # only when asked
+    note = views.merger_note({"payroll": OWN}, "public_unit_headcount", last_year=2025)
+    fig = charts.amount_trend(table, "public_unit_headcount", last_year=2025, basis_note=note)
+    text = " ".join(" ".join(t.get_text().split()) for t in fig.texts)
+    assert "chỉ gồm các đơn vị của Khánh Hòa" in text

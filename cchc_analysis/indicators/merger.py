@@ -32,7 +32,7 @@ import pandas as pd
 from cchc_analysis import registry
 from cchc_analysis.ingest.text import fold
 
-__all__ = ["BASIS_VI", "COLUMNS", "basis_sentence", "comparability", "year_basis"]
+__all__ = ["BASIS_VI", "COLUMNS", "basis_sentence", "comparability", "read_unit_tables", "year_basis"]
 
 COLUMNS = ["indicator_id", "period", "comparable", "note_vi"]
 
@@ -128,3 +128,22 @@ def comparability(tables: Mapping[str, pd.DataFrame], registry_data: Mapping[str
             rows += [{"indicator_id": ind, "period": str(y), "comparable": f, "note_vi": BASIS_VI[f]}
                      for y, f in basis.items()]
     return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def read_unit_tables(processed: Any) -> dict[str, pd.DataFrame]:
+    """The unit and date columns of the canonical tables in ``processed`` (what :func:`comparability` reads).
+
+    Missing or unreadable tables are left out (the pack then shows no basis for them).
+    """
+    from pathlib import Path
+
+    out = {}
+    for name, columns in _SOURCES.items():
+        path = Path(processed) / f"{name}.parquet"
+        if not path.exists():
+            continue
+        try:
+            out[name] = pd.read_parquet(path, columns=list(columns))
+        except (OSError, ValueError, KeyError):
+            continue
+    return out

@@ -207,7 +207,7 @@ class Run:
         runner.start()
         try:
             with self.timed("indicators.csv, scoreboard.xlsx"):
-                tables.write_pack_tables(table, stage, s.period)
+                tables.write_pack_tables(table, stage, s.period, processed=s.processed)
         finally:
             runner.join()
             pool.close()  # the kernels' processors are free for the HTML export

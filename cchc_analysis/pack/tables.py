@@ -58,14 +58,18 @@ def pack_rows(table: pd.DataFrame, period: Period) -> pd.DataFrame:
     return table[keep.to_numpy(dtype=bool)].reset_index(drop=True)
 
 
-def write_pack_tables(table: pd.DataFrame, folder: Path, period: Period) -> dict[str, Path]:
-    """Write ``indicators.csv`` and ``scoreboard.xlsx`` of the pack of ``period`` into ``folder``."""
+def write_pack_tables(table: pd.DataFrame, folder: Path, period: Period,
+                      processed: Path | None = None) -> dict[str, Path]:
+    """Write ``indicators.csv`` and ``scoreboard.xlsx`` of the pack of ``period`` into ``folder``; with the
+    ``processed`` folder, the scoreboard says which years before the merger are not on the merged basis."""
     from cchc_analysis import indicators, scoreboard
+    from cchc_analysis.indicators import merger
 
     folder = Path(folder)
     rows = pack_rows(table, period).reindex(columns=indicators.COLUMNS)
     csv_path = write_csv_atomic(folder / INDICATORS_CSV, rows)
+    basis = None if processed is None else scoreboard.merger_basis(merger.read_unit_tables(processed), period.year)
     board = scoreboard.scoreboard(table, year=period.year,
-                                  period=None if period.kind == "year" else period.label)
+                                  period=None if period.kind == "year" else period.label, basis=basis)
     xlsx_path = scoreboard.write_scoreboard_xlsx(scoreboard.by_area(board), folder / SCOREBOARD_XLSX)
     return {INDICATORS_CSV: csv_path, SCOREBOARD_XLSX: xlsx_path}
