@@ -93,7 +93,8 @@ from cchc_analysis.views import (  # noqa: F401  (re-exported: the frames each c
 
 def indicator_trend(table: pd.DataFrame, indicator_id: str, *, breakdown: str = "all", period_kind: str = "year",
                     registry: Mapping | None = None, source: str | None = None, data_date: Any = None,
-                    first_year: int | None = None, last_year: int | None = None) -> Figure:
+                    first_year: int | None = None, last_year: int | None = None,
+                    basis_note: str | None = None) -> Figure:
     """An indicator over time against its 2025 and 2030 milestones.
 
     Draws the series (markers coloured by status, the status words in the legend and the last status
@@ -118,6 +119,9 @@ def indicator_trend(table: pd.DataFrame, indicator_id: str, *, breakdown: str = 
         The date the data run to, for the footnote.
     first_year, last_year : int, optional
         The years shown (e.g. ``last_year`` = the review year).
+    basis_note : str, optional
+        The merger-basis sentence of the years shown (:func:`cchc_analysis.views.merger_note`), added to
+        the footnote.
 
     Returns
     -------
@@ -174,7 +178,8 @@ def indicator_trend(table: pd.DataFrame, indicator_id: str, *, breakdown: str = 
         ax.set_ylabel(UNIT_AXIS_VI.get(unit, ""))
         handles = ax.get_legend_handles_labels()[0] + _status_handles(statuses)
         return _finish(fig, ax, title=title, subtitle=f"{scope} · {_status_sentence(data)}",
-                       footnote=_footnote_text(_source_of(spec, source), data_date, extra), handles=handles,
+                       footnote=_footnote_text(_source_of(spec, source), data_date,
+                                               f"{extra} {basis_note or ''}"), handles=handles,
                        axis_room=axis_room)
 
 
@@ -270,7 +275,7 @@ def indicator_breakdown(table: pd.DataFrame, indicator_id: str, period: str, *, 
 
 def amount_trend(table: pd.DataFrame, indicator_id: str, *, registry: Mapping | None = None,
                  budget: pd.DataFrame | None = None, source: str | None = None, data_date: Any = None,
-                 last_year: int | None = None) -> Figure:
+                 last_year: int | None = None, basis_note: str | None = None) -> Figure:
     """Budget (``public_unit_budget_vnd``) or headcount (``public_unit_headcount``) by year, against the
     baseline, the milestones, the path needed and the yearly rate of change still needed.
 
@@ -350,7 +355,8 @@ def amount_trend(table: pd.DataFrame, indicator_id: str, *, registry: Mapping | 
                    f"{'–'.join(str(y) for y in sorted(set(t['baseline']['years'])))}."
                    for t in targets if t["value"] is None and t["baseline"]]
         return _finish(fig, ax, title=title, subtitle=subtitle, handles=handles, left=0.1,
-                       footnote=_footnote_text(_source_of(spec, source), data_date, " ".join(unknown)))
+                       footnote=_footnote_text(_source_of(spec, source), data_date,
+                                               " ".join([*unknown, basis_note or ""])))
 
 
 def _share_bar_chart(frame: pd.DataFrame, title: str, subtitle: str, empty: str, source: str,

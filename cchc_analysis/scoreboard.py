@@ -68,6 +68,7 @@ HEADERS_VI = {
     "needed_2030": "Giá trị cần đạt năm 2030",
     "change_per_year": "Mức thay đổi cần mỗi năm đến 2030",
     "rate_per_year": "Tốc độ thay đổi cần mỗi năm đến 2030",
+    "merger_basis": "Phạm vi số liệu trước sáp nhập (01/07/2025)",
 }
 
 
@@ -157,7 +158,7 @@ def _sheet_name(text: str, most: int = 31) -> str:
 
 
 def scoreboard(table: pd.DataFrame, year: int = 2025, registry: Mapping[str, Any] | None = None,
-               period: str | None = None) -> pd.DataFrame:
+               period: str | None = None, basis: Mapping[str, str | None] | None = None) -> pd.DataFrame:
     """Every milestone of the registry on one page.
 
     Parameters
@@ -172,6 +173,9 @@ def scoreboard(table: pd.DataFrame, year: int = 2025, registry: Mapping[str, Any
     period : str, optional
         A period inside ``year`` (``2026-H1``): its value is added as a column and the status is the
         status of that period instead of the whole year.
+    basis : mapping, optional
+        Indicator id → the sentence on its years not on the merged basis (:func:`merger_basis`); given,
+        a ``merger_basis`` column shows it (empty where every year is on the merged basis).
 
     Returns
     -------
@@ -244,10 +248,32 @@ def scoreboard(table: pd.DataFrame, year: int = 2025, registry: Mapping[str, Any
             rate = math.nan if found is None or spec.get("unit") == "share" else found
         row["change_per_year"] = change
         row["rate_per_year"] = rate
+        if basis is not None:
+            row["merger_basis"] = basis.get(ind) or ""
         rows.append(row)
     board = pd.DataFrame(rows)
     board["latest_year"] = board["latest_year"].astype("Int64")
     return board
+
+
+def merger_basis(tables: Mapping[str, pd.DataFrame], year: int,
+                 registry: Mapping[str, Any] | None = None) -> dict[str, str | None]:
+    """Indicator id → the Vietnamese sentence on its years up to ``year`` not on the merged basis.
+
+    >>> pay = pd.DataFrame({"unit": ["Trung tâm Xúc tiến thương mại"], "year": [2023], "funding": ["state_budget"]})
+    >>> merger_basis({"payroll": pay}, 2025)["public_unit_headcount"][:16]
+    'Số liệu năm 2023'
+    """
+    from cchc_analysis.indicators import merger
+
+    reg = registry or milestones.load_registry()
+    rows = merger.comparability(tables, reg)
+    out: dict[str, str | None] = {}
+    for ind, part in rows.groupby("indicator_id", sort=False):
+        years = part["period"].astype(int)
+        keep = years <= int(year)
+        out[str(ind)] = merger.basis_sentence(dict(zip(years[keep], part["comparable"][keep], strict=True)))
+    return out
 
 
 def qualitative_targets(registry: Mapping[str, Any] | None = None) -> pd.DataFrame:
@@ -366,6 +392,8 @@ def workbook_bytes(frames_by_area: Mapping[str, pd.DataFrame], before: Any = Non
             width = _column_width(header if len(header) < 16 else header[:16], widths[c])
             if columns[c] in ("title_vi",):
                 width = 48.0
+            elif columns[c] == "merger_basis":
+                width = 60.0
             sheet.set_column(c, c, width)
         sheet.set_row(0, 45)
         sheet.freeze_panes(1, 3)

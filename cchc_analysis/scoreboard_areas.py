@@ -116,7 +116,8 @@ def _area_sheet(book: Any, name: str, title: str, clauses: pd.DataFrame, tasks: 
 
 
 def workbook_bytes(table: pd.DataFrame, tasks: pd.DataFrame | None, year: int, period: str | None = None,
-                   registry: Mapping[str, Any] | None = None) -> bytes:
+                   registry: Mapping[str, Any] | None = None,
+                   basis: Mapping[str, str | None] | None = None) -> bytes:
     """The pack's workbook as bytes: the area sheets, then :data:`YEARLY_SHEET`."""
     reg = registry or milestones.load_registry()
     clauses = views_programme.area_clauses(table, year, reg)
@@ -129,14 +130,18 @@ def workbook_bytes(table: pd.DataFrame, tasks: pd.DataFrame | None, year: int, p
             _area_sheet(book, name, titles.get(area, area), clauses[clauses["area"] == area],
                         counted[counted["area"] == area], year, header_fmt, text_fmt)
 
-    board = scoreboard.scoreboard(table, year=year, registry=reg, period=period)
+    board = scoreboard.scoreboard(table, year=year, registry=reg, period=period, basis=basis)
     return scoreboard.workbook_bytes({YEARLY_SHEET: board}, before=areas)
 
 
 def write_programme_workbook(table: pd.DataFrame, tasks: pd.DataFrame | None, year: int, path: Path | str,
-                             period: str | None = None, registry: Mapping[str, Any] | None = None) -> Path:
-    """Write the pack's scoreboard workbook (see the module's description) atomically; return ``path``."""
-    return write_bytes_atomic(Path(path), workbook_bytes(table, tasks, year, period, registry))
+                             period: str | None = None, registry: Mapping[str, Any] | None = None,
+                             basis: Mapping[str, str | None] | None = None) -> Path:
+    """Write the pack's scoreboard workbook (see the module's description) atomically; return ``path``.
+
+    ``basis`` (:func:`cchc_analysis.scoreboard.merger_basis`) adds, on the yearly sheet, which years before
+    the merger are not on the merged basis."""
+    return write_bytes_atomic(Path(path), workbook_bytes(table, tasks, year, period, registry=registry, basis=basis))
 
 
 # --------------------------------------------------------------------------------------------------

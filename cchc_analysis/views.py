@@ -406,3 +406,24 @@ def registry_listing(section: str | None = None, registry: Mapping | None = None
                      "clauses": ", ".join(dict.fromkeys(t["clause_id"] for t in spec.get("targets") or [])),
                      "targets": "; ".join(targets) or "theo dõi"})
     return pd.DataFrame(rows, columns=["area", "indicator_id", "title_vi", "unit", "method", "clauses", "targets"])
+
+
+def merger_note(tables: Mapping[str, pd.DataFrame], indicator_id: str, *, first_year: int | None = None,
+                last_year: int | None = None) -> str | None:
+    """The Vietnamese sentence on the years of an indicator not on the merged basis (None when all are).
+
+    Reads :func:`cchc_analysis.indicators.merger.comparability` (the merger of 01/07/2025, units of
+    ``registry/units.yaml``); for a chart's ``basis_note``, a narrative or the scoreboard.
+
+    >>> pay = pd.DataFrame({"unit": ["Trung tâm Xúc tiến thương mại"] * 2, "year": [2024, 2026],
+    ...                     "funding": ["state_budget"] * 2})
+    >>> merger_note({"payroll": pay}, "public_unit_headcount")[:43]
+    'Số liệu năm 2024 chỉ gồm các đơn vị của Khá'
+    """
+    from cchc_analysis.indicators import merger
+
+    rows = merger.comparability(tables)
+    rows = rows[rows["indicator_id"] == indicator_id]
+    years = rows["period"].astype(int)
+    keep = (years >= (first_year or 0)) & (years <= (last_year or 9999))
+    return merger.basis_sentence(dict(zip(years[keep], rows["comparable"][keep], strict=True)))

@@ -104,6 +104,7 @@ def test_new_ratio_gets_its_section_in_the_digital_notebook(tmp_path):
     namespace = {
         "milestones": types.SimpleNamespace(load_registry=lambda: reg), "views": views, "charts": charts,
         "narrative": narrative, "indicators": indicators, "table": indicators.compute(tables(), registry=reg),
+        "tables": tables(),
         "year": 2025, "period": "", "focus": "2025", "figures": tmp_path / "figures", "data_date": None,
         "display": shown.append, "Markdown": lambda text: ("md", text), "Image": lambda **kw: ("img", kw["filename"]),
     }

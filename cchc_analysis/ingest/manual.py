@@ -1,13 +1,14 @@
 """Kind ``manual``: the indicator sheet the office fills by hand → ``manual_indicators.parquet``.
 
-One row per indicator and period: STT, the indicator's Vietnamese name (``Chỉ tiêu``, mapped to an
-indicator id through ``registry/vocab.yaml``: ``manual_indicators``; a ``Mã chỉ tiêu`` column with the
-id itself works too), the year or period (``2025``, ``Năm 2025``, ``2025-H1``, ``6 tháng đầu năm
+One row per indicator and period: STT, the indicator's Vietnamese name (``Chỉ tiêu``: the registry title of a
+manual indicator, the programme's wording of the clause judging it, or a label of ``registry/vocab.yaml``
+``manual_indicators``, see :func:`match_indicator`; a ``Mã chỉ tiêu`` column with the id itself works too), the year or period (``2025``, ``Năm 2025``, ``2025-H1``, ``6 tháng đầu năm
 2025``, ``Quý II/2025``, ``Tháng 6/2025``…, see :func:`period_code`), the numerator and denominator
 (numbers or Vietnamese text: ``1.921`` is 1921) and a note. ``value`` is numerator / denominator, empty
 when the denominator is 0. A ``Tỷ lệ`` column, if any, is not read: the value is always recomputed.
 
-A row is quarantined, with a plain Vietnamese reason, when its indicator name is unknown or missing,
+A row is quarantined, with a plain Vietnamese reason, when its indicator name is unknown (the reason names
+the nearest registry titles), names another concept (``quy trình nội bộ``, not ``TTHC nội bộ``) or is missing,
 its period is missing or unreadable, a number is missing, unreadable or negative, or the numerator of
 a share exceeds its denominator. Rows that hold nothing but STT (a pre-numbered template) are not
 data rows. The same indicator and period given again (in the same sheet or another) is a duplicate when
@@ -22,18 +23,22 @@ the numbers agree and is quarantined when they differ (the first row read wins; 
 
 from __future__ import annotations
 
+import difflib
 import re
+from functools import cache
 
 import numpy as np
 import pandas as pd
 
 from cchc_analysis.ingest.base import CleanContext, Header, Kind, KindResult, SheetTable
 from cchc_analysis.ingest.kit import Faults, free_text, split_overlaps
-from cchc_analysis.ingest.values import map_vocab, parse_numbers, parse_period
+from cchc_analysis.ingest.text import fold
+from cchc_analysis.ingest.values import parse_numbers, parse_period
 from cchc_analysis.quality import SheetCounts
+from cchc_analysis.registry import load
 from cchc_analysis.schemas import MANUAL_INDICATORS
 
-__all__ = ["KINDS", "YEARS", "clean", "period_code"]
+__all__ = ["KINDS", "YEARS", "clean", "match_indicator", "period_code"]
 
 #: Years accepted as periods of the programme's data (a typing error such as 2205 is quarantined).
 YEARS = (2000, 2099)
@@ -97,11 +102,121 @@ def _column(data: pd.DataFrame, name: str) -> pd.Series:
     return data[name] if name in data.columns else pd.Series(None, index=data.index, dtype=object)
 
 
+#: A title shorter than this many words is not looked up inside the programme's longer wordings.
+MIN_PART_WORDS = 5
+
+
+def _folded(text: str) -> str:
+    """:func:`fold` with the written-out wordings of ``vocab.yaml`` abbreviated (``thủ tục hành chính`` → tthc)."""
+    out = f" {fold(text)} "
+    for long, short in _abbreviations():
+        out = out.replace(long, short)
+    return out.strip()
+
+
+@cache
+def _abbreviations() -> tuple[tuple[str, str], ...]:
+    entry = load("vocab")["manual_indicators"].get("abbreviations") or {}
+    return tuple((f" {fold(k)} ", f" {fold(v)} ") for k, v in entry.items())
+
+
+@cache
+def manual_titles() -> dict[str, str]:
+    """The manual sheet's indicators (``method: manual`` or ``fallback: manual``) and their ``title_vi``."""
+    specs = load("indicators")["indicators"]
+    return {ind: spec["title_vi"] for ind, spec in specs.items()
+            if spec.get("method") == "manual" or spec.get("fallback") == "manual"}
+
+
+@cache
+def _names() -> tuple[tuple[str, str], ...]:
+    """(folded wording, indicator id): ids, registry titles, vocab labels, the clauses judging each indicator.
+
+    A clause's wording is taken whole and without its leading figure ("80% hồ sơ …" → "hồ sơ …").
+    """
+    titles = manual_titles()
+    labels = load("vocab")["manual_indicators"].get("labels") or {}
+    pairs = set()
+    for ind, title in titles.items():
+        for text in (ind, title, *(labels.get(ind) or [])):
+            pairs.add((_folded(str(text)), ind))
+    for clause in load("programme").get("clauses") or []:
+        for target in clause.get("targets") or []:
+            if target.get("indicator") in titles:
+                text = _folded(" ".join(str(clause["text_vi"]).split()))
+                pairs.add((text, target["indicator"]))
+                pairs.add((re.sub(r"^\d+(?: \d+)?\s+", "", text), target["indicator"]))
+    return tuple(sorted(p for p in pairs if p[0]))
+
+
+@cache
+def _excluded() -> tuple[tuple[str, str], ...]:
+    entry = load("vocab")["manual_indicators"].get("excluded") or []
+    return tuple((_folded(e["contains"]), " ".join(str(e["reason"]).split())) for e in entry)
+
+
+def nearest_titles(text: str, n: int = 2) -> list[str]:
+    """The registry titles of manual indicators closest to ``text`` (folded), best first.
+
+    >>> nearest_titles("Tỷ lệ hồ sơ công việc xử lý qua mạng", 1)
+    ['Tỷ lệ hồ sơ công việc được xử lý trên môi trường mạng']
+    """
+    titles = manual_titles()
+    key = _folded(text)
+    scored = sorted(titles.values(), key=lambda t: -difflib.SequenceMatcher(None, key, _folded(t)).ratio())
+    return scored[:n]
+
+
+def match_indicator(text: object) -> tuple[str | None, str | None]:
+    """The manual indicator a title names: ``(indicator id, None)`` or ``(None, the reason it is refused)``.
+
+    A title is the indicator's id, its registry ``title_vi``, a label of ``vocab.yaml`` or the wording of a
+    programme clause judging it, compared after folding (case, diacritics, punctuation, ``thủ tục hành
+    chính`` = ``TTHC``). A title that contains such a wording (a qualifier such as ``(%)`` or ``năm
+    2025`` around it) names it too, the longest wording contained deciding; a title of at least
+    :data:`MIN_PART_WORDS` words found inside one indicator's wordings names that indicator.
+
+    >>> match_indicator("TỶ LỆ HỒ SƠ CÔNG VIỆC ĐƯỢC XỬ LÝ TRÊN MÔI TRƯỜNG MẠNG (%) năm 2025")
+    ('work_records_online_share', None)
+    >>> match_indicator("100% thủ tục hành chính nội bộ giữa cơ quan hành chính nhà nước được công bố, công khai")[0]
+    'internal_procedures_published_share'
+    >>> match_indicator("Tỷ lệ TTHC được ban hành quy trình nội bộ")[0]  # the office's title of that row
+    'internal_procedures_published_share'
+    """
+    if text is None or (isinstance(text, float) and np.isnan(text)):
+        return None, "Thiếu tên chỉ tiêu."
+    key = _folded(str(text))
+    if not key:
+        return None, "Thiếu tên chỉ tiêu."
+    nearest = "; ".join(f"«{t}»" for t in nearest_titles(str(text)))
+    for phrase, reason in _excluded():
+        if f" {phrase} " in f" {key} ":
+            return None, f"{reason} Tên gần nhất trong danh mục: {nearest}."
+    names = _names()
+    found = {ind for name, ind in names if name == key}
+    if not found:
+        inside = [(len(name), ind) for name, ind in names if f" {name} " in f" {key} "]
+        if inside:
+            longest = max(n for n, _ in inside)
+            found = {ind for n, ind in inside if n == longest}
+    if not found and len(key.split()) >= MIN_PART_WORDS:
+        found = {ind for name, ind in names if f" {key} " in f" {name} "}
+    if len(found) == 1:
+        return found.pop(), None
+    if len(found) > 1:
+        return None, (f"Tên chỉ tiêu khớp với nhiều chỉ tiêu ({', '.join(sorted(found))}): ghi đúng tên một chỉ "
+                      f"tiêu. Tên gần nhất trong danh mục: {nearest}.")
+    return None, (f"Tên chỉ tiêu không có trong danh mục chỉ tiêu của Chương trình; tên gần nhất: {nearest}. "
+                  "Sửa lại cho đúng tên (hoặc ghi mã chỉ tiêu).")
+
+
 def _indicator_ids(data: pd.DataFrame) -> tuple[pd.Series, pd.Series, pd.Series]:
-    """Indicator ids from the id column or the name column; (ids, unknown mask, the raw text shown)."""
+    """Indicator ids from the id column or the name column; (ids, refusal reasons, the raw text shown)."""
     raw = _column(data, "indicator_id").where(_column(data, "indicator_id").notna(), _column(data, "indicator"))
-    ids, unknown = map_vocab(raw, "manual_indicators")
-    return ids, unknown, raw
+    answers = {value: match_indicator(value) for value in raw.dropna().unique()}
+    ids = raw.map(lambda v: answers[v][0] if v in answers else None).astype("string")
+    reasons = raw.map(lambda v: answers[v][1] if v in answers else None)
+    return ids, reasons, raw
 
 
 def _typed(table: SheetTable) -> tuple[pd.DataFrame, pd.DataFrame, int]:
@@ -111,11 +226,10 @@ def _typed(table: SheetTable) -> tuple[pd.DataFrame, pd.DataFrame, int]:
     data = table.data[table.data[present].notna().any(axis=1)] if present else table.data.iloc[0:0]
     faults = Faults(data)
     out = pd.DataFrame(index=data.index)
-    ids, unknown, raw = _indicator_ids(data)
+    ids, reasons, raw = _indicator_ids(data)
     out["indicator_id"] = ids
     faults.add(raw.isna(), "indicator", "Thiếu tên chỉ tiêu.")
-    faults.add(unknown, "indicator", "Tên chỉ tiêu không có trong danh mục (vocab.yaml: "
-               "manual_indicators): sửa lại cho đúng tên hoặc bổ sung tên này vào danh mục.")
+    faults.add(raw.notna() & reasons.notna(), "indicator", reasons)
     periods = _column(data, "period")
     out["period"] = periods.map(period_code, na_action="ignore").astype("string")
     faults.add(periods.isna(), "period", "Thiếu năm (kỳ) của số liệu.")

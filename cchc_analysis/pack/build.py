@@ -220,7 +220,7 @@ class Run:
         runner.start()
         try:
             with self.timed("indicators.csv, scoreboard.xlsx"):
-                tables.write_pack_tables(table, stage, s.period, tables.read_tasks(s.processed))
+                tables.write_pack_tables(table, stage, s.period, tables.read_tasks(s.processed), processed=s.processed)
             with self.timed("chuẩn bị index.html"):
                 warm_html_export()  # while the kernels work: not after them
         finally:

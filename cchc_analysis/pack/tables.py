@@ -65,18 +65,22 @@ def read_tasks(processed: Path) -> pd.DataFrame | None:
 
 
 def write_pack_tables(table: pd.DataFrame, folder: Path, period: Period,
-                      tasks: pd.DataFrame | None = None) -> dict[str, Path]:
+                      tasks: pd.DataFrame | None = None, processed: Path | None = None) -> dict[str, Path]:
     """Write ``indicators.csv`` and ``scoreboard.xlsx`` of the pack of ``period`` into ``folder``.
 
     The scoreboard has one sheet per area of the programme (its clauses and tasks, from ``tasks``,
     the task register) and the yearly figures of every indicator
-    (:func:`cchc_analysis.scoreboard_areas.write_programme_workbook`).
+    (:func:`cchc_analysis.scoreboard_areas.write_programme_workbook`); with the ``processed`` folder,
+    the yearly sheet says which years before the merger are not on the merged basis.
     """
-    from cchc_analysis import indicators, scoreboard_areas
+    from cchc_analysis import indicators, scoreboard, scoreboard_areas
+    from cchc_analysis.indicators import merger
 
     folder = Path(folder)
     rows = pack_rows(table, period).reindex(columns=indicators.COLUMNS)
     csv_path = write_csv_atomic(folder / INDICATORS_CSV, rows)
+    basis = None if processed is None else scoreboard.merger_basis(merger.read_unit_tables(processed), period.year)
     xlsx_path = scoreboard_areas.write_programme_workbook(
-        table, tasks, period.year, folder / SCOREBOARD_XLSX, period=None if period.kind == "year" else period.label)
+        table, tasks, period.year, folder / SCOREBOARD_XLSX, period=None if period.kind == "year" else period.label,
+        basis=basis)
     return {INDICATORS_CSV: csv_path, SCOREBOARD_XLSX: xlsx_path}
