@@ -16,7 +16,7 @@ the dossiers that can be in hand during the year. The figures are those of the i
 ...     "received_at": pd.to_datetime(["2025-03-03", "2025-03-04"]), "due_at": pd.to_datetime(["2025-03-10"] * 2),
 ...     "resolved_at": pd.to_datetime(["2025-03-05", "2025-03-12"]), "status": ["resolved", "resolved"]})
 >>> r = rollup(build({"dossiers": d}), ["2025-03", "2025-Q1"])
->>> r.groups.set_index(["period", "group"]).loc[("2025-Q1", "TDGQ"), "own_score"]
+>>> float(r.groups.set_index(["period", "group"]).loc[("2025-Q1", "TDGQ"), "own_score"])
 10.0
 >>> r.lost[(r.lost["group"] == "TDGQ") & (r.lost["by"] == "procedure")][["period", "key", "points_lost"]].values.tolist()
 [['2025-03', 'P2', 10.0], ['2025-Q1', 'P2', 10.0]]
@@ -160,22 +160,29 @@ def _between(cum: np.ndarray, lo: int, hi: int) -> np.ndarray:
     return cum[hi] - cum[lo]
 
 
+@functools.cache
+def _catalogue(model: Model) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The catalogue's procedures (index into the keys), provided online, with a fee, payment offered."""
+    c = model.catalogue
+    idx = _prepared(model)["cat_idx"]
+    level = c["level"].astype("string") if "level" in c.columns else pd.Series(pd.NA, index=c.index, dtype="string")
+    provided = level.isin(["partial", "full"]).fillna(False).to_numpy(dtype=bool)
+    fee = c["fee_required"].astype("boolean").fillna(False).to_numpy(dtype=bool) if "fee_required" in c.columns \
+        else np.zeros(len(c), dtype=bool)
+    if {"online_payment", "on_national_portal"} <= set(c.columns):
+        offered = (c["online_payment"].astype("boolean") & c["on_national_portal"].astype("boolean")).to_numpy(
+            dtype=object, na_value=None)
+    else:
+        offered = np.full(len(c), None, dtype=object)
+    return idx, provided, fee, offered
+
+
 def _procedure_items(model: Model, prep: dict, lo: int, hi: int) -> dict:
     """The procedures in scope (catalogue's, else those of the period's received dossiers) and their facts."""
     cum = prep["cum"]
     used_count = _between(cum["any:rec"], lo, hi)
     if model.catalogue is not None:
-        c = model.catalogue
-        idx = prep["cat_idx"]
-        level = c["level"].astype("string") if "level" in c.columns else pd.Series(pd.NA, index=c.index, dtype="string")
-        provided = level.isin(["partial", "full"]).fillna(False).to_numpy(dtype=bool)
-        fee = c["fee_required"].astype("boolean").fillna(False).to_numpy(dtype=bool) if "fee_required" in c.columns \
-            else np.zeros(len(c), dtype=bool)
-        if {"online_payment", "on_national_portal"} <= set(c.columns):
-            offered = (c["online_payment"].astype("boolean") & c["on_national_portal"].astype("boolean")).to_numpy(
-                dtype=object, na_value=None)
-        else:
-            offered = np.full(len(c), None, dtype=object)
+        idx, provided, fee, offered = _catalogue(model)
     else:
         idx = np.flatnonzero(used_count > 0)
         sel = prep["rec"] & (prep["month"] - prep["m0"] >= lo) & (prep["month"] - prep["m0"] < hi)
@@ -255,17 +262,21 @@ def _judge_year(prep: dict, periods: list) -> dict:
     j = prep["judge"]
     if not len(j["status"]):
         return {}
-    first = np.datetime64(min(p.start for p in periods), "D")
-    last = np.datetime64(max(p.end for p in periods), "D")
-    closed_before = j["closing"] & ~np.isnat(j["resolved_at"]) & (j["resolved_at"] < first)
-    keep = np.flatnonzero(~j["not_received"] & ~np.isnat(j["received_at"]) & (j["received_at"] <= last)
-                          & ~closed_before)
-    sub = {k: v[keep] for k, v in j.items()}
-    dislike = prep["a"]["dislike"][keep].astype("float64")
     out = {}
+    by_year: dict[int, list] = {}
     for p in periods:
-        scope, _, _, on_time, _, _ = rules.judge_arrays(sub, p.start, p.end)
-        out[p.label] = {"pos": keep[scope], "on_time": on_time[scope], "dislike": dislike[scope]}
+        by_year.setdefault(p.start.year, []).append(p)
+    for chunk in by_year.values():
+        first = np.datetime64(min(p.start for p in chunk), "D")
+        last = np.datetime64(max(p.end for p in chunk), "D")
+        closed_before = j["closing"] & ~np.isnat(j["resolved_at"]) & (j["resolved_at"] < first)
+        keep = np.flatnonzero(~j["not_received"] & ~np.isnat(j["received_at"]) & (j["received_at"] <= last)
+                              & ~closed_before)
+        sub = {k: v[keep] for k, v in j.items()}
+        dislike = prep["a"]["dislike"][keep].astype("float64")
+        for p in chunk:
+            scope, _, _, on_time, _, _ = rules.judge_arrays(sub, p.start, p.end)
+            out[p.label] = {"pos": keep[scope], "on_time": on_time[scope], "dislike": dislike[scope]}
     return out
 
 
@@ -291,9 +302,12 @@ def rollup(model: Model, periods: Iterable) -> Rollup:
     prep = _prepared(model)
     judged = _judge_year(prep, periods) if periods else {}
     groups: list[dict] = []
-    lost: list[dict] = []
+    lost: dict[str, list] = {"period": [], "group": [], "by": [], "key": [], "points_lost": []}
+    extra = np.array([PROCEDURE_LEVEL, UNALLOCATED], dtype=object)
+    keys = {"procedure": np.concatenate([prep["proc_names"], extra]), "unit": np.concatenate([prep["unit_names"], extra])}
     for p in periods:
-        totals, keyed, missing = _counts(model, p, prep, judged.get(p.label, {}))
+        label = p.label
+        totals, keyed, missing = _counts(model, p, prep, judged.get(label, {}))
         rows = []
         for gid, g in GROUPS.items():
             own_score = own_max = unknown_max = 0.0
@@ -317,11 +331,11 @@ def rollup(model: Model, periods: Iterable) -> Rollup:
                 portal_score = float(min(unknown_max, max(0.0, portal - own_score)))
             complete = not unknown_max or not np.isnan(portal_score)
             score = own_score + (portal_score if unknown_max else 0.0) if complete else float("nan")
-            rows.append({"period": p.label, "group": gid, "max": float(g["max"]), "score": score, "own_max": own_max,
+            rows.append({"period": label, "group": gid, "max": float(g["max"]), "score": score, "own_max": own_max,
                          "own_score": own_score, "portal_max": unknown_max, "portal_score": portal_score,
                          "complete": complete})
-            for by, names in (("procedure", prep["proc_names"]), ("unit", prep["unit_names"])):
-                points = None
+            for by, names in keys.items():
+                points = np.zeros(len(names))
                 for sid, score in sub_scores.items():
                     s = SUBINDICATORS[sid]
                     num, den = keyed[sid][by]
@@ -330,29 +344,25 @@ def rollup(model: Model, periods: Iterable) -> Rollup:
                     if gone > 0 and total > 0:
                         share = gone * short / total
                         if sid in PROCEDURE_SUBS and by == "unit":
-                            points = _add(points, {PROCEDURE_LEVEL: float(share.sum())})
+                            points[-2] += share.sum()
                         else:
-                            hit = np.flatnonzero(share > 0)
-                            points = _add(points, dict(zip(names[hit], share[hit], strict=True)))
+                            points[: len(share)] += share
                 if unknown_max:
-                    points = _add(points, {UNALLOCATED: unknown_max - portal_score})
-                for key, value in (points or {}).items():
-                    if not (value == 0):
-                        lost.append({"period": p.label, "group": gid, "by": by,
-                                     "key": key, "points_lost": value})
-        total = {"period": p.label, "group": "total", "max": sum(r["max"] for r in rows),
+                    points[-1] += unknown_max - portal_score
+                hit = np.flatnonzero(points != 0)
+                lost["period"].append(np.full(len(hit), label, dtype=object))
+                lost["group"].append(np.full(len(hit), gid, dtype=object))
+                lost["by"].append(np.full(len(hit), by, dtype=object))
+                lost["key"].append(names[hit])
+                lost["points_lost"].append(points[hit])
+        total = {"period": label, "group": "total", "max": sum(r["max"] for r in rows),
                  "score": sum(r["score"] for r in rows), "own_max": sum(r["own_max"] for r in rows),
                  "own_score": sum(r["own_score"] for r in rows), "portal_max": sum(r["portal_max"] for r in rows),
                  "portal_score": sum(r["portal_score"] for r in rows if r["portal_max"]),
                  "complete": all(r["complete"] for r in rows)}
         groups += [*rows, total]
+    lost_frame = pd.DataFrame({c: np.concatenate(v) if v else np.array([], dtype=object) for c, v in lost.items()})
+    lost_frame["points_lost"] = lost_frame["points_lost"].astype("float64")
     return Rollup(groups=pd.DataFrame(groups, columns=["period", "group", "max", "score", "own_max", "own_score",
                                                        "portal_max", "portal_score", "complete"]),
-                  lost=pd.DataFrame(lost, columns=["period", "group", "by", "key", "points_lost"]))
-
-
-def _add(points: dict | None, more: dict) -> dict:
-    points = {} if points is None else points
-    for key, value in more.items():
-        points[key] = points.get(key, 0.0) + value
-    return points
+                  lost=lost_frame)

@@ -205,14 +205,18 @@ def judge_arrays(a: dict[str, np.ndarray], start: dt.date, end: dt.date) -> tupl
     late_days = np.where(np.isnat(due), 0, (end_day - due).astype("int64") - pause)
     legal = a["legal_days"]
     use_legal = np.isnat(due) & ~np.isnan(legal)
-    safe_received = np.where(np.isnat(received), end_day, received)
-    stop = np.maximum(end_day, safe_received)
-    calendar = a["legal_calendar"]
-    worked = np.where(calendar, (stop - safe_received).astype("int64"), np.busday_count(safe_received, stop))
-    from_day, to_day = np.where(resumed, req1, end_day), np.where(resumed, done1, end_day)
-    paused = np.where(pause > 0, np.where(calendar, pause, np.busday_count(from_day, to_day)), 0)
-    legal_late = worked - paused - np.nan_to_num(legal)
-    late_days = np.where(use_legal, legal_late, late_days)
+    if use_legal.any():  # working days are counted only where the legal time is the basis
+        at = np.flatnonzero(use_legal)
+        got = received[at]
+        start_day = np.where(np.isnat(got), end_day[at], got)
+        stop = np.maximum(end_day[at], start_day)
+        calendar = a["legal_calendar"][at]
+        worked = np.where(calendar, (stop - start_day).astype("int64"), np.busday_count(start_day, stop))
+        from_day = np.where(resumed[at], req1[at], end_day[at])
+        to_day = np.where(resumed[at], done1[at], end_day[at])
+        paused = np.where(pause[at] > 0, np.where(calendar, pause[at], np.busday_count(from_day, to_day)), 0)
+        late_days = late_days.copy()
+        late_days[at] = worked - paused - legal[at]
 
     withdrawn = status == "withdrawn"
     basis = np.select([withdrawn, many, ~np.isnat(due), use_legal],
