@@ -151,6 +151,9 @@ def build(tables: dict[str, pd.DataFrame], agency: str | None = None) -> Model:
         raw = pd.DataFrame(columns=["dossier_id", "procedure_code", "procedure_name", "field", "unit", "channel",
                                     "service_level", "received_at", "due_at", "resolved_at", "status"])
         notes.append("Không có bảng hồ sơ: các chỉ số tính từ hồ sơ không có số liệu.")
+    missing_cols = [c for c in ("dossier_id", "procedure_name", "field", "channel", "status") if c not in raw.columns]
+    if missing_cols:  # a table made by hand may lack descriptive columns: they stay empty
+        raw = raw.assign(**{c: pd.Series(pd.NA, index=raw.index, dtype="string") for c in missing_cols})
     d = pd.DataFrame({
         "dossier_id": raw["dossier_id"].astype("string"),
         "procedure": _procedure_key(raw),
