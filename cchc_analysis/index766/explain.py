@@ -34,7 +34,7 @@ from cchc_analysis.index766.model import (
     ledger,
     scores,
 )
-from cchc_analysis.index766.registry import GROUP_ORDER, GROUPS, SUBINDICATORS
+from cchc_analysis.index766.registry import GROUP_ORDER, GROUPS, SUBINDICATORS, in_force
 from cchc_analysis.periods import Period, periods_of_year
 
 __all__ = ["UNALLOCATED", "indicator_rows", "lost_dossiers", "points_lost", "reconcile", "what_if"]
@@ -308,13 +308,14 @@ def indicator_rows(tables: dict[str, pd.DataFrame], year: int | Iterable[int],
     ``index766_score``: breakdown ``group=CKMB`` … ``group=MDHL`` and ``group=total``; ``value`` (and
     ``numerator``) the points, ``denominator`` the group's maximum, ``unit`` ``points``; status
     ``no_target`` (``no_data`` without a score). ``index766_points_lost``: breakdowns
-    ``group=G;procedure=CODE`` and ``group=G;unit=NAME``, ``value`` the points lost.
+    ``group=G;procedure=CODE`` and ``group=G;unit=NAME``, ``value`` the points lost (keys losing nothing
+    left out). Periods ending before the Decision applies (``in_force``, 01/08/2022) have no row.
 
     Parameters
     ----------
     tables : dict of DataFrame
         The canonical tables (see :func:`cchc_analysis.index766.build`).
-    year : int
+    year : int or iterable of int
     model : Model, optional
         A model already built from ``tables``.
     """
@@ -322,7 +323,8 @@ def indicator_rows(tables: dict[str, pd.DataFrame], year: int | Iterable[int],
 
     model = model or build(tables)
     years = [year] if isinstance(year, int) else list(year)
-    periods = [p for y in years for p in periods_of_year(y)]
+    start = in_force()
+    periods = [p for y in years for p in periods_of_year(y) if p.end >= start]  # none before the Decision
     r = rollup(model, periods)
     g = r.groups
     known = g["score"].notna()
