@@ -117,7 +117,7 @@ def test_every_month_quarter_half_and_year_has_every_group(table):
 
 def test_groups_within_maxima_and_total_is_their_sum(table):
     scores = table[table["indicator_id"] == "index766_score"]
-    for label, rows in scores.groupby("period"):
+    for _, rows in scores.groupby("period"):
         by = rows.set_index("breakdown")
         for g, top in MAXIMA.items():
             assert 0 <= by.loc[f"group={g}", "value"] <= top + 1e-9

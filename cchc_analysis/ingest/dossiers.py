@@ -29,8 +29,7 @@ import pandas as pd
 from cchc_analysis.ingest import dossier_extras
 from cchc_analysis.ingest.base import CleanContext, Kind, KindResult, SheetTable
 from cchc_analysis.ingest.kit import Faults, conflict_reason, date_reason, sources, unknown_label_reason
-from cchc_analysis.ingest.values import _code_text, as_text, map_flags, map_vocab, match_vocab, parse_dates, parse_period
-from cchc_analysis.registry import load
+from cchc_analysis.ingest.values import as_text, map_flags, map_vocab, match_vocab, parse_dates, parse_period
 from cchc_analysis.quality import SheetCounts
 from cchc_analysis.schemas import DOSSIERS
 
@@ -175,6 +174,9 @@ def paid_codes(values: pd.Series) -> pd.Series:
     >>> paid_codes(pd.Series([1, "2", 3.0, 0, "Có", None], dtype=object)).tolist()
     [True, True, None, 0, 'Có', None]
     """
+    from cchc_analysis.ingest.values import _code_text
+    from cchc_analysis.registry import load
+
     codes = load("vocab")["paid_online_code"]
     text = values.map(_code_text, na_action="ignore")
     out = values.astype(object).mask(text.isin([str(c) for c in codes["true"]]), True)
