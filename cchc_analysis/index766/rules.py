@@ -130,8 +130,9 @@ def judge_on_time(dossiers: pd.DataFrame, start: dt.date, end: dt.date) -> pd.Da
     dossiers : pandas.DataFrame
         ``dossier_id``, ``status``, ``received_at``, ``due_at``, ``resolved_at``, and optionally
         ``request1_at``, ``request2_at`` (first and second supplement requests), ``completed1_at``
-        (completion of the first request), ``supplement_count`` (a count given by the export) and
-        ``legal_days`` (the procedure's legal time in working days).
+        (completion of the first request), ``supplement_count`` (a count given by the export),
+        ``legal_days`` (the procedure's legal time in working days) and ``legal_calendar`` (True where
+        that time counts calendar days).
     start, end : datetime.date
         The period.
 
