@@ -128,7 +128,7 @@ def headline_rows(table: pd.DataFrame, registry: Mapping[str, Any] | None = None
     """
     reg = registry or milestones.load_registry()
     heads = {i: str(s["headline"]) for i, s in (reg.get("indicators") or {}).items()
-             if s.get("headline") not in (None, "all", "none")}
+             if s.get("headline") not in (None, "all")}
     if not heads or table.empty:
         return table
     ids = table["indicator_id"].astype(str)
@@ -199,7 +199,7 @@ def scoreboard(table: pd.DataFrame, year: int = 2025, registry: Mapping[str, Any
     Returns
     -------
     pandas.DataFrame
-        One row per indicator (but those whose ``headline`` is ``none``), in registry order: ``area``, ``indicator_id``, ``title_vi``, ``clause``,
+        One row per indicator, in registry order: ``area``, ``indicator_id``, ``title_vi``, ``clause``,
         ``unit``, ``decimals``, one column per year (``"2021"`` …), the period's column when given,
         ``target_2025``, ``target_2030`` (numbers; empty when not known yet), ``status``,
         ``status_vi``, ``latest_year`` (the last year with a value), ``needed_2030`` (the 2030 target
@@ -210,8 +210,7 @@ def scoreboard(table: pd.DataFrame, year: int = 2025, registry: Mapping[str, Any
     --------
     >>> empty = pd.DataFrame(columns=["indicator_id", "period", "breakdown", "value", "status"])
     >>> board = scoreboard(empty, year=2023)
-    >>> lines = [i for i, s in milestones.load_registry()["indicators"].items() if s.get("headline") != "none"]
-    >>> board.columns[6:9].tolist(), len(board) == len(lines)
+    >>> board.columns[6:9].tolist(), len(board) == len(milestones.load_registry()["indicators"])
     (['2021', '2022', '2023'], True)
     >>> board["status"].unique().tolist()
     ['no_data']
@@ -234,8 +233,6 @@ def scoreboard(table: pd.DataFrame, year: int = 2025, registry: Mapping[str, Any
 
     rows = []
     for ind, spec in (reg.get("indicators") or {}).items():
-        if spec.get("headline") == "none":  # a breakdown-only indicator (points lost by procedure) has no line
-            continue
         hist = history.get(ind, {})
         known = {y: v for y, v in hist.items() if y <= int(year)}
         row: dict[str, Any] = {
@@ -494,7 +491,7 @@ def reading(board: pd.DataFrame, year: int = 2025) -> str:
     need attention before 2030.
 
     >>> empty = pd.DataFrame(columns=["indicator_id", "period", "breakdown", "value", "status"])
-    >>> n = sum(s.get("headline") != "none" for s in milestones.load_registry()["indicators"].values())
+    >>> n = len(milestones.load_registry()["indicators"])
     >>> reading(scoreboard(empty, year=2025), 2025).split(".")[0] == f"Năm 2025, trong {n} chỉ tiêu của Chương trình: {n} chưa có số liệu"
     True
     """

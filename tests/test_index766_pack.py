@@ -129,6 +129,10 @@ def test_groups_within_maxima_and_total_is_their_sum(table):
 def test_points_lost_by_procedure_and_by_unit_sum_to_what_each_group_lost(table):
     scores = table[table["indicator_id"] == "index766_score"].set_index(["period", "breakdown"])["value"]
     lost = table[table["indicator_id"] == "index766_points_lost"]
+    overall = lost[lost["breakdown"] == "group=total"].set_index("period")["value"]
+    for label, value in overall.items():  # what the whole index lost: 100 minus the total
+        assert value == pytest.approx(100 - scores[(label, "group=total")])
+    lost = lost[lost["breakdown"] != "group=total"]
     parts = lost["breakdown"].str.extract(r"^group=(?P<group>[^;]+);(?P<by>procedure|unit)=(?P<key>.+)$")
     assert parts.notna().all().all()
     lost = pd.concat([lost, parts], axis=1)

@@ -309,7 +309,7 @@ def indicator_rows(tables: dict[str, pd.DataFrame], year: int | Iterable[int],
     ``numerator``) the points, ``denominator`` the group's maximum, ``unit`` ``points``; status
     ``no_target`` (``no_data`` without a score). ``index766_points_lost``: breakdowns
     ``group=G;procedure=CODE`` and ``group=G;unit=NAME``, ``value`` the points lost (keys losing nothing
-    left out). Periods ending before the Decision applies (``in_force``, 01/08/2022) have no row.
+    left out), and ``group=total``: 100 minus the total score. Periods ending before the Decision applies (``in_force``, 01/08/2022) have no row.
 
     Parameters
     ----------
@@ -338,7 +338,13 @@ def indicator_rows(tables: dict[str, pd.DataFrame], year: int | Iterable[int],
                               "numerator": np.nan, "denominator": np.nan, "value": lost["points_lost"],
                               "unit": "points", "target_value": np.nan, "target_year": np.nan,
                               "status": np.where(lost["points_lost"].notna(), "no_target", "no_data")})
-    return pd.concat([scores_, lost_rows], ignore_index=True)[INDICATOR_COLUMNS]
+    total = g[g["group"] == "total"]
+    gone = total["max"] - total["score"]
+    totals = pd.DataFrame({"indicator_id": "index766_points_lost", "period": total["period"], "breakdown": "group=total",
+                           "numerator": np.nan, "denominator": np.nan, "value": gone, "unit": "points",
+                           "target_value": np.nan, "target_year": np.nan,
+                           "status": np.where(gone.notna(), "no_target", "no_data")})
+    return pd.concat([scores_, totals, lost_rows], ignore_index=True)[INDICATOR_COLUMNS]
 
 
 INDICATOR_COLUMNS = ["indicator_id", "period", "breakdown", "numerator", "denominator", "value", "unit",
