@@ -203,6 +203,8 @@ def value(amount: float | None, indicator_id: str, registry: Mapping | None = No
 
     >>> value(0.912, "satisfaction_share"), value(412, "public_unit_headcount"), value(4.2e10, "public_unit_budget_vnd")
     ('91,2%', '412 người', '42,0 tỷ đồng')
+    >>> value(83.3435, "index766_score")
+    '83,34 điểm'
     """
     spec = indicator_spec(indicator_id, registry)
     unit = spec.get("unit", "share")
@@ -211,6 +213,8 @@ def value(amount: float | None, indicator_id: str, registry: Mapping | None = No
     if unit == "vnd":
         return vnd(amount, **kwargs)
     text = number(amount, int(spec.get("decimals", 0)), **kwargs)
+    if unit == "points" and text != MISSING:  # the QĐ 766 index
+        return f"{text} điểm"
     return text if unit == "count" or text == MISSING else f"{text} người"
 
 

@@ -118,6 +118,28 @@ def _target_for(spec: Mapping[str, Any], year: int) -> Mapping[str, Any] | None:
                                   year)
 
 
+def headline_rows(table: pd.DataFrame, registry: Mapping[str, Any] | None = None) -> pd.DataFrame:
+    """The table with each indicator's ``headline`` breakdown (registry; default ``all``) read as ``all``:
+    the QĐ 766 index stands on the scoreboard by its total (``group=total``).
+
+    >>> t = pd.DataFrame({"indicator_id": ["index766_score"] * 2, "breakdown": ["group=total", "group=TDGQ"]})
+    >>> headline_rows(t)["breakdown"].tolist()
+    ['all', 'group=TDGQ']
+    """
+    reg = registry or milestones.load_registry()
+    heads = {i: str(s["headline"]) for i, s in (reg.get("indicators") or {}).items()
+             if s.get("headline") not in (None, "all")}
+    if not heads or table.empty:
+        return table
+    ids = table["indicator_id"].astype(str)
+    hit = (table["breakdown"].astype(str) == ids.map(heads)).to_numpy(dtype=bool)
+    if not hit.any():
+        return table
+    table = table.copy()
+    table["breakdown"] = table["breakdown"].astype(object).where(~hit, "all")
+    return table
+
+
 def milestone_years(registry: Mapping[str, Any] | None = None) -> list[int]:
     """The programme's milestone years (``programme.milestone_years`` of the registry).
 
@@ -200,6 +222,7 @@ def scoreboard(table: pd.DataFrame, year: int = 2025, registry: Mapping[str, Any
     start = int((reg.get("programme") or {}).get("start_year", 2021))
     years = list(range(start, int(year) + 1))
     period = period if period and period != str(year) else None
+    table = headline_rows(table, reg)
     history = _yearly(table)
     until = views.until_year(table, int(year))
     targets_years = milestone_years(reg)

@@ -36,6 +36,7 @@ CONTRACT_INDICATOR_IDS = frozenset({
     "work_records_online_share", "digital_inspection_share", "eid_citizen_share",
     "dvc_level4_multi_device_share", "dvc_level4_shared_data_share", "task_completion_share",
     "public_unit_headcount", "public_unit_headcount_actual", "public_unit_budget_vnd",
+    "index766_score", "index766_points_lost",  # project addition to v2 (issue #13)
 })
 OPERATORS = {">=", ">", "<=", "<"}
 PARTS = {"objective", "target", "task", "solution"}

@@ -19,6 +19,7 @@ CONTRACT_V2 = {
     "digital_inspection_share": "share", "eid_citizen_share": "share", "dvc_level4_multi_device_share": "share",
     "dvc_level4_shared_data_share": "share", "task_completion_share": "share", "public_unit_headcount": "persons",
     "public_unit_headcount_actual": "persons", "public_unit_budget_vnd": "vnd",
+    "index766_score": "points", "index766_points_lost": "points",  # project addition (issue #13)
 }
 
 

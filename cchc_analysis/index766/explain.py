@@ -34,7 +34,7 @@ from cchc_analysis.index766.model import (
     ledger,
     scores,
 )
-from cchc_analysis.index766.registry import GROUP_ORDER, GROUPS, SUBINDICATORS
+from cchc_analysis.index766.registry import GROUP_ORDER, GROUPS, SUBINDICATORS, in_force
 from cchc_analysis.periods import Period, periods_of_year
 
 __all__ = ["UNALLOCATED", "indicator_rows", "lost_dossiers", "points_lost", "reconcile", "what_if"]
@@ -55,9 +55,11 @@ def _allocate(led: pd.DataFrame, subs: pd.DataFrame, by: str) -> pd.DataFrame:
     """Share each sub-indicator's lost points among the values of ``by`` by shortfall (all at once)."""
     own = subs[subs["sub_id"] != PORTAL_PART].set_index("sub_id")
     items = led[led["sub_id"].isin(own.index).to_numpy(dtype=bool)]
-    keys = ["sub_id", by, "procedure_name"] if by == "procedure" else ["sub_id", by]
     items = items.assign(failing=(items["n"] < items["d"]).astype("int64"))
-    agg = items.groupby(keys, dropna=False, sort=True)[["n", "d", "failing"]].sum().reset_index()
+    agg = items.groupby(["sub_id", by], dropna=False, sort=True)[["n", "d", "failing"]].sum().reset_index()
+    if by == "procedure":  # a procedure is its code: its name is the first one met
+        names = items.dropna(subset=["procedure_name"]).drop_duplicates(["sub_id", "procedure"])
+        agg = agg.merge(names[["sub_id", "procedure", "procedure_name"]], on=["sub_id", "procedure"], how="left")
     agg = agg.rename(columns={"n": "N", "d": "D"})
     sub_ids = agg["sub_id"]
     per_sub = lambda col: sub_ids.map(own[col]).astype("float64")  # noqa: E731
@@ -299,44 +301,53 @@ def _n(value: float) -> str:
     return f"{value:.2f}".replace(".", ",")
 
 
-def indicator_rows(tables: dict[str, pd.DataFrame], year: int, model: Model | None = None) -> pd.DataFrame:
+def indicator_rows(tables: dict[str, pd.DataFrame], year: int | Iterable[int],
+                   model: Model | None = None) -> pd.DataFrame:
     """``index766_score`` and ``index766_points_lost`` rows for every period of ``year`` (CONTRACT §4 columns).
 
     ``index766_score``: breakdown ``group=CKMB`` … ``group=MDHL`` and ``group=total``; ``value`` (and
     ``numerator``) the points, ``denominator`` the group's maximum, ``unit`` ``points``; status
     ``no_target`` (``no_data`` without a score). ``index766_points_lost``: breakdowns
-    ``group=G;procedure=CODE`` and ``group=G;unit=NAME``, ``value`` the points lost.
+    ``group=G;procedure=CODE`` and ``group=G;unit=NAME``, ``value`` the points lost (keys losing nothing
+    left out), and ``group=total``: 100 minus the total score. Periods ending before the Decision applies (``in_force``, 01/08/2022) have no row.
 
     Parameters
     ----------
     tables : dict of DataFrame
         The canonical tables (see :func:`cchc_analysis.index766.build`).
-    year : int
+    year : int or iterable of int
     model : Model, optional
         A model already built from ``tables``.
     """
+    from cchc_analysis.index766.rollup import rollup
+
     model = model or build(tables)
-    periods = periods_of_year(year)
-    _, groups = scores(model, periods)
-    rows = []
-    for _, g in groups.iterrows():
-        known = not np.isnan(g["score"])
-        rows.append({"indicator_id": "index766_score", "period": g["period"], "breakdown": f"group={g['group']}",
-                     "numerator": g["score"], "denominator": g["max"], "value": g["score"], "unit": "points",
-                     "target_value": np.nan, "target_year": np.nan, "status": "no_target" if known else "no_data"})
-    for p in periods:
-        for by in ("procedure", "unit"):
-            lost = points_lost(model, p, by=by)
-            summed = lost.groupby(["group", by], sort=False)["points_lost"].sum(min_count=1)
-            for (gid, key), value in summed.items():
-                rows.append({"indicator_id": "index766_points_lost", "period": p.label,
-                             "breakdown": f"group={gid};{by}={key}", "numerator": value, "denominator": np.nan,
-                             "value": value, "unit": "points", "target_value": np.nan, "target_year": np.nan,
-                             "status": "no_target" if pd.notna(value) else "no_data"})
-    out = pd.DataFrame(rows, columns=["indicator_id", "period", "breakdown", "numerator", "denominator", "value",
-                                      "unit", "target_value", "target_year", "status"])
-    return out
+    years = [year] if isinstance(year, int) else list(year)
+    start = in_force()
+    periods = [p for y in years for p in periods_of_year(y) if p.end >= start]  # none before the Decision
+    r = rollup(model, periods)
+    g = r.groups
+    known = g["score"].notna()
+    scores_ = pd.DataFrame({"indicator_id": "index766_score", "period": g["period"], "breakdown": "group=" + g["group"],
+                            "numerator": np.nan, "denominator": g["max"], "value": g["score"], "unit": "points",
+                            "target_value": np.nan, "target_year": np.nan,
+                            "status": np.where(known, "no_target", "no_data")})
+    lost = r.lost
+    lost_rows = pd.DataFrame({"indicator_id": "index766_points_lost", "period": lost["period"],
+                              "breakdown": "group=" + lost["group"] + ";" + lost["by"] + "=" + lost["key"].astype(str),
+                              "numerator": np.nan, "denominator": np.nan, "value": lost["points_lost"],
+                              "unit": "points", "target_value": np.nan, "target_year": np.nan,
+                              "status": np.where(lost["points_lost"].notna(), "no_target", "no_data")})
+    total = g[g["group"] == "total"]
+    gone = total["max"] - total["score"]
+    totals = pd.DataFrame({"indicator_id": "index766_points_lost", "period": total["period"], "breakdown": "group=total",
+                           "numerator": np.nan, "denominator": np.nan, "value": gone, "unit": "points",
+                           "target_value": np.nan, "target_year": np.nan,
+                           "status": np.where(gone.notna(), "no_target", "no_data")})
+    return pd.concat([scores_, totals, lost_rows], ignore_index=True)[INDICATOR_COLUMNS]
 
 
+INDICATOR_COLUMNS = ["indicator_id", "period", "breakdown", "numerator", "denominator", "value", "unit",
+                     "target_value", "target_year", "status"]
 GROUP_NAMES = {gid: g["name"] for gid, g in GROUPS.items()}
 SUB_NAMES = {sid: s["name"] for sid, s in SUBINDICATORS.items()}

@@ -35,7 +35,8 @@ __all__ = ["Model", "build", "load_tables", "scores", "as_period", "NO_UNIT", "P
            "TABLES"]
 
 #: The canonical tables the index reads (all optional but ``dossiers``).
-TABLES = ("dossiers", "procedures", "evaluations", "dossier_events", "dossier_facts", "portal766")
+TABLES = ("dossiers", "procedures", "procedure_terms", "evaluations", "dossier_events", "dossier_facts",
+          "portal766")
 #: Unit label of a dossier without a receiving unit.
 NO_UNIT = "(không rõ đơn vị)"
 #: Unit label of points lost by procedure-level sub-indicators (a procedure has no receiving unit).
@@ -150,6 +151,9 @@ def build(tables: dict[str, pd.DataFrame], agency: str | None = None) -> Model:
         raw = pd.DataFrame(columns=["dossier_id", "procedure_code", "procedure_name", "field", "unit", "channel",
                                     "service_level", "received_at", "due_at", "resolved_at", "status"])
         notes.append("Không có bảng hồ sơ: các chỉ số tính từ hồ sơ không có số liệu.")
+    missing_cols = [c for c in ("dossier_id", "procedure_name", "field", "channel", "status") if c not in raw.columns]
+    if missing_cols:  # a table made by hand may lack descriptive columns: they stay empty
+        raw = raw.assign(**{c: pd.Series(pd.NA, index=raw.index, dtype="string") for c in missing_cols})
     d = pd.DataFrame({
         "dossier_id": raw["dossier_id"].astype("string"),
         "procedure": _procedure_key(raw),
@@ -199,9 +203,13 @@ def build(tables: dict[str, pd.DataFrame], agency: str | None = None) -> Model:
         for name in ("supplement_count", "legal_days"):
             if name in f.columns:
                 d[name] = pd.to_numeric(f[name], errors="coerce").astype("float64")
-    if catalogue is not None and "legal_days" in catalogue.columns:
-        legal = catalogue.set_index("procedure")["legal_days"]
-        d["legal_days"] = d["legal_days"].fillna(d["procedure"].map(legal).astype("float64"))
+    d["legal_calendar"] = False
+    terms = _terms(tables.get("procedure_terms"), catalogue)
+    if terms is not None:
+        from_catalogue = d["legal_days"].isna()
+        d["legal_days"] = d["legal_days"].fillna(d["procedure"].map(terms["legal_days"]).astype("float64"))
+        calendar = d["procedure"].map(terms["day_kind"] == "calendar").astype("boolean").fillna(False)
+        d["legal_calendar"] = (from_catalogue & calendar).to_numpy(dtype=bool)
     events = tables.get("dossier_events")
     d = d.join(_events(events), how="left")
     if events is not None and len(events):
@@ -219,6 +227,21 @@ def build(tables: dict[str, pd.DataFrame], agency: str | None = None) -> Model:
     d = d.reset_index(drop=True)
     portal, chosen = _portal(tables.get("portal766"), agency, notes)
     return Model(dossiers=d, catalogue=catalogue, portal=portal, agency=chosen, notes=notes)
+
+
+def _terms(terms: pd.DataFrame | None, catalogue: pd.DataFrame | None) -> pd.DataFrame | None:
+    """The legal handling time by procedure code: ``legal_days`` and ``day_kind`` (``working`` or
+    ``calendar``), from ``procedure_terms.parquet`` (kind ``procedures``), else a catalogue column."""
+    if terms is not None and len(terms) and {"procedure_code", "legal_days"} <= set(terms.columns):
+        frame = terms.dropna(subset=["procedure_code", "legal_days"])
+    elif catalogue is not None and "legal_days" in catalogue.columns:
+        frame = catalogue.dropna(subset=["procedure_code", "legal_days"])
+    else:
+        return None
+    kind = frame["day_kind"].astype("string") if "day_kind" in frame.columns else "working"
+    out = pd.DataFrame({"procedure": frame["procedure_code"].astype(str), "legal_days":
+                        pd.to_numeric(frame["legal_days"], errors="coerce").astype("float64"), "day_kind": kind})
+    return out.drop_duplicates("procedure").set_index("procedure")
 
 
 def _portal(frame: pd.DataFrame | None, agency: str | None, notes: list[str]) -> tuple[pd.DataFrame, str | None]:

@@ -8,11 +8,12 @@ True
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from cchc_analysis.registry import load
 
-__all__ = ["GROUPS", "SUBINDICATORS", "GROUP_ORDER", "own_agency_names", "total_tolerance"]
+__all__ = ["GROUPS", "SUBINDICATORS", "GROUP_ORDER", "in_force", "own_agency_names", "total_tolerance"]
 
 
 def _subindicators() -> dict[str, dict[str, Any]]:
@@ -41,3 +42,12 @@ def own_agency_names() -> list[str]:
 def total_tolerance() -> float:
     """How far an export's total may stray from the sum of its groups (rounding)."""
     return float(load("index766").get("total_tolerance", 0.05))
+
+
+def in_force() -> datetime.date:
+    """The day the Decision applies from (``in_force`` of the registry).
+
+    >>> in_force().isoformat()
+    '2022-08-01'
+    """
+    return datetime.date.fromisoformat(str(load("index766").get("in_force", "2022-08-01")))

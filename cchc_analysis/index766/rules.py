@@ -24,6 +24,7 @@ import pandas as pd
 __all__ = [
     "CLOSING_STATUSES",
     "NOT_RECEIVED",
+    "judge_arrays",
     "judge_on_time",
     "payment_score",
     "satisfaction_ratio",
@@ -129,8 +130,9 @@ def judge_on_time(dossiers: pd.DataFrame, start: dt.date, end: dt.date) -> pd.Da
     dossiers : pandas.DataFrame
         ``dossier_id``, ``status``, ``received_at``, ``due_at``, ``resolved_at``, and optionally
         ``request1_at``, ``request2_at`` (first and second supplement requests), ``completed1_at``
-        (completion of the first request), ``supplement_count`` (a count given by the export) and
-        ``legal_days`` (the procedure's legal time in working days).
+        (completion of the first request), ``supplement_count`` (a count given by the export),
+        ``legal_days`` (the procedure's legal time in working days) and ``legal_calendar`` (True where
+        that time counts calendar days).
     start, end : datetime.date
         The period.
 
@@ -151,24 +153,49 @@ def judge_on_time(dossiers: pd.DataFrame, start: dt.date, end: dt.date) -> pd.Da
     [[False, 2], [False, 11]]
     """
     frame = dossiers
-    n = len(frame)
-    nat = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
+    nat = np.full(len(frame), np.datetime64("NaT"), dtype="datetime64[D]")
 
     def col(name: str) -> np.ndarray:
         return _day(frame[name]) if name in frame.columns else nat.copy()
 
+    def num(name: str) -> np.ndarray:
+        return frame[name].to_numpy(dtype="float64", na_value=np.nan) if name in frame.columns \
+            else np.full(len(frame), np.nan)
+
+    arrays = {"status": frame["status"].astype(str).to_numpy(),
+              **{c: col(c) for c in ("received_at", "due_at", "resolved_at", "request1_at", "request2_at",
+                                     "completed1_at")},
+              "supplement_count": num("supplement_count"), "legal_days": num("legal_days"),
+              "legal_calendar": frame["legal_calendar"].fillna(False).to_numpy(dtype=bool)
+              if "legal_calendar" in frame.columns else np.zeros(len(frame), dtype=bool)}
+    scope, end_day, pause, on_time, days_late, basis = judge_arrays(arrays, start, end)
+    out = pd.DataFrame({"end_day": end_day, "pause_days": pause, "on_time": on_time, "days_late": days_late,
+                        "basis": pd.Series(basis, dtype=object, index=frame.index, copy=False)}, index=frame.index)
+    return out[scope]
+
+
+def judge_arrays(a: dict[str, np.ndarray], start: dt.date, end: dt.date) -> tuple[np.ndarray, ...]:
+    """The rules of :func:`judge_on_time` on NumPy arrays, for every dossier at once.
+
+    ``a`` holds ``status`` (str), the day arrays (``datetime64[D]``) ``received_at``, ``due_at``,
+    ``resolved_at``, ``request1_at``, ``request2_at``, ``completed1_at``, and the float arrays
+    ``supplement_count``, ``legal_days`` with the bool ``legal_calendar`` (the legal time counts
+    calendar days, not working days). Returns ``(in_scope, end_day, pause_days, on_time, days_late,
+    basis)``, each over all the dossiers (the caller keeps those in scope).
+    """
     first, last = np.datetime64(start, "D"), np.datetime64(end, "D")
-    status = frame["status"].astype(str).to_numpy()
-    received, due, resolved = col("received_at"), col("due_at"), col("resolved_at")
-    closing = np.isin(status, CLOSING_STATUSES) & ~np.isnat(resolved)
+    status = a["status"]
+    received, due, resolved = a["received_at"], a["due_at"], a["resolved_at"]
+    closing = a["closing"] if "closing" in a else np.isin(status, CLOSING_STATUSES)
+    closing = closing & ~np.isnat(resolved)
+    not_received = a["not_received"] if "not_received" in a else np.isin(status, NOT_RECEIVED)
     closed_before = closing & (resolved < first)
-    in_scope = ~np.isin(status, NOT_RECEIVED) & ~np.isnat(received) & (received <= last) & ~closed_before
+    in_scope = ~not_received & ~np.isnat(received) & (received <= last) & ~closed_before
     closed_in = closing & (resolved <= last)
     end_day = np.where(closed_in, resolved, last)
 
-    req1, req2, done1 = col("request1_at"), col("request2_at"), col("completed1_at")
-    counted = frame["supplement_count"].to_numpy(dtype="float64", na_value=np.nan) \
-        if "supplement_count" in frame.columns else np.full(n, np.nan)
+    req1, req2, done1 = a["request1_at"], a["request2_at"], a["completed1_at"]
+    counted = a["supplement_count"]
     asked = ~np.isnat(req1) & (req1 <= end_day)
     many = (asked & ~np.isnat(req2) & (req2 <= end_day)) | (asked & (np.nan_to_num(counted) >= 2))
     waiting = asked & ~closed_in & (np.isnat(done1) | (done1 > end_day))
@@ -177,23 +204,25 @@ def judge_on_time(dossiers: pd.DataFrame, start: dt.date, end: dt.date) -> pd.Da
     pause = np.where(resumed & ~many, (done1 - req1).astype("int64"), 0)
 
     late_days = np.where(np.isnat(due), 0, (end_day - due).astype("int64") - pause)
-    legal = frame["legal_days"].to_numpy(dtype="float64", na_value=np.nan) \
-        if "legal_days" in frame.columns else np.full(n, np.nan)
+    legal = a["legal_days"]
     use_legal = np.isnat(due) & ~np.isnan(legal)
-    safe_received = np.where(np.isnat(received), end_day, received)
-    worked = np.busday_count(safe_received, np.maximum(end_day, safe_received))
-    paused = np.where(pause > 0, np.busday_count(np.where(resumed, req1, end_day),
-                                                 np.where(resumed, done1, end_day)), 0)
-    legal_late = worked - paused - np.nan_to_num(legal)
-    late_days = np.where(use_legal, legal_late, late_days)
+    if use_legal.any():  # working days are counted only where the legal time is the basis
+        at = np.flatnonzero(use_legal)
+        got = received[at]
+        start_day = np.where(np.isnat(got), end_day[at], got)
+        stop = np.maximum(end_day[at], start_day)
+        calendar = a["legal_calendar"][at]
+        worked = np.where(calendar, (stop - start_day).astype("int64"), np.busday_count(start_day, stop))
+        from_day = np.where(resumed[at], req1[at], end_day[at])
+        to_day = np.where(resumed[at], done1[at], end_day[at])
+        paused = np.where(pause[at] > 0, np.where(calendar, pause[at], np.busday_count(from_day, to_day)), 0)
+        late_days = late_days.copy()
+        late_days[at] = worked - paused - legal[at]
 
     withdrawn = status == "withdrawn"
     basis = np.select([withdrawn, many, ~np.isnat(due), use_legal],
                       ["withdrawn", "many_supplements", "due", "legal"], "no_deadline")
     on_time = np.where(withdrawn, True, np.where(many, False, late_days <= 0))
-    on_time = np.where(basis == "no_deadline", True, on_time)
-    days_late = np.where(on_time, 0, np.maximum(late_days, 0))
-    out = pd.DataFrame({"end_day": end_day, "pause_days": pause, "on_time": on_time.astype(bool),
-                        "days_late": days_late.astype("int64"),
-                        "basis": pd.Series(basis, dtype=object, index=frame.index, copy=False)}, index=frame.index)
-    return out[in_scope]
+    on_time = np.where(basis == "no_deadline", True, on_time).astype(bool)
+    days_late = np.where(on_time, 0, np.maximum(late_days, 0)).astype("int64")
+    return in_scope, end_day, pause, on_time, days_late, basis

@@ -50,7 +50,7 @@ from cchc_analysis.io import write_text_atomic
 from cchc_analysis.periods import Period, PeriodError
 
 __all__ = ["COLUMNS", "RECEIVED_EXCLUDED", "RESOLVED_STATUSES", "TABLE_FILES", "budget_amounts", "comparable_units",
-           "compute", "covered_months", "load_tables", "methods", "month_index", "month_key", "period_year",
+           "compute", "covered_months", "index766_rows", "load_tables", "methods", "month_index", "month_key", "period_year",
            "periods_of_year", "read_table", "reconcile_06a", "roll_up", "run_cli", "satisfaction_counts", "state_budget_figures"]
 
 COLUMNS = ["indicator_id", "period", "breakdown", "numerator", "denominator", "value", "unit",
@@ -58,7 +58,7 @@ COLUMNS = ["indicator_id", "period", "breakdown", "numerator", "denominator", "v
 SURVEY_ASPECTS = responses.SURVEY_ASPECTS
 #: The canonical tables the indicators read (missing ones are simply absent).
 TABLE_FILES = ("dossiers", "evaluations", "survey_responses", "manual_indicators", "budget", "payroll",
-               "report06a", "procedures", "tasks")
+               "report06a", "procedures", "tasks", "procedure_terms", "dossier_events", "dossier_facts", "portal766")
 
 
 def methods(reg: Mapping[str, Any], method: str) -> dict[str, Mapping[str, Any]]:
@@ -171,6 +171,27 @@ def amount_rows(tables: Mapping[str, pd.DataFrame], reg: Mapping[str, Any], span
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=[*amounts.AMOUNT_COLUMNS, "unit"])
 
 
+def index766_rows(tables: Mapping[str, pd.DataFrame], reg: Mapping[str, Any], year: int | None = None) -> pd.DataFrame:
+    """The rows of the registry's ``index766`` entries (the QĐ 766 service index, :mod:`cchc_analysis.index766`)
+    for every month, quarter, half and year of ``year`` (default: every year the dossiers were received in).
+
+    Without a dossier list there is nothing to estimate: no rows. The index's own status is kept
+    (``no_target``, or ``no_data`` without a complete figure): the programme sets no target on it.
+    """
+    wanted = methods(reg, "index766")
+    d = _present(tables, "dossiers")
+    if not wanted or d is None:
+        return pd.DataFrame(columns=COLUMNS)
+    from cchc_analysis import index766
+
+    received = pd.to_datetime(d["received_at"]).dropna()
+    years = [int(year)] if year is not None else sorted(set(received.dt.year.astype(int)))
+    if not years:
+        return pd.DataFrame(columns=COLUMNS)
+    rows = index766.indicator_rows(dict(tables), years)
+    return rows[rows["indicator_id"].isin(list(wanted)).to_numpy(dtype=bool)]
+
+
 def budget_amounts(budget: pd.DataFrame) -> pd.DataFrame:
     """``public_unit_budget_vnd`` by year (kept for callers of the former module)."""
     return amounts.budget_amounts("public_unit_budget_vnd", budget)
@@ -230,6 +251,9 @@ def compute(tables: Mapping[str, pd.DataFrame], year: int | None = None,
     if table.empty:
         return pd.DataFrame(columns=COLUMNS)
     table = milestones.assess(table, reg)
+    service = index766_rows(tables, reg, year)
+    if not service.empty:
+        table = pd.concat([table, service], ignore_index=True)
     if year is not None:
         table = table[period_year(table["period"]) == int(year)]
     return _finish(table)

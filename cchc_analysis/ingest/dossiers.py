@@ -153,7 +153,8 @@ def _typed(table: SheetTable, ctx: CleanContext) -> tuple[pd.DataFrame, pd.DataF
     out["service_level"] = level.mask(level.isna() & ~unknown_level & (out["channel"] != "online"), "none")
     warnings += _unknown_warning(table, "service_level", _column(data, "service_level"), unknown_level, faults.failed)
     for name in FLAG_COLUMNS:
-        out[name], unknown = map_flags(_column(data, name))
+        raw = paid_codes(_column(data, name)) if name == "paid_online" else _column(data, name)
+        out[name], unknown = map_flags(raw)
         warnings += _unknown_warning(table, name, _column(data, name), unknown, faults.failed)
 
     out["applicant_key"] = ctx.applicant_key(
@@ -163,6 +164,23 @@ def _typed(table: SheetTable, ctx: CleanContext) -> tuple[pd.DataFrame, pd.DataF
     failed = faults.failed
     kept = out[~failed] if failed.any() else out
     return kept, faults.records(table), warnings
+
+
+def paid_codes(values: pd.Series) -> pd.Series:
+    """The payment codes of the online-payment column (``DuocThanhToanTrucTuyen``) as flags, before the
+    yes/no words: ``vocab.yaml`` ``paid_online_code`` (1 = paid on the national portal, 2 = paid through the
+    province's payment portal: both paid online; 3 = meaning unknown: left blank, no warning).
+
+    >>> paid_codes(pd.Series([1, "2", 3.0, 0, "Có", None], dtype=object)).tolist()
+    [True, True, None, 0, 'Có', None]
+    """
+    from cchc_analysis.ingest.values import _code_text
+    from cchc_analysis.registry import load
+
+    codes = load("vocab")["paid_online_code"]
+    text = values.map(_code_text, na_action="ignore")
+    out = values.astype(object).mask(text.isin([str(c) for c in codes["true"]]), True)
+    return out.mask(text.isin([str(c) for c in codes["unknown"]]), None)
 
 
 def _unknown_warning(table: SheetTable, name: str, raw: pd.Series, unknown: pd.Series, failed: pd.Series) -> list[str]:

@@ -10,7 +10,7 @@
    1, but the pack is still built from everything that was read;
 2. compute the indicator table once and write it as ``indicators.parquet`` into the staging folder
    (:mod:`cchc_analysis.pack.tables`);
-3. run the notebooks ``01_clean`` … ``05_midterm_review`` (:mod:`cchc_analysis.pack.kernels`) with the
+3. run the notebooks ``01_clean`` … ``06_index766`` (:mod:`cchc_analysis.pack.kernels`) with the
    parameters ``year``, ``period``, ``raw_dir``, ``processed_dir``, ``output_dir`` (the staging folder:
    figures go to ``figures/`` inside it) and ``indicators_file``; meanwhile write ``indicators.csv`` and
    ``scoreboard.xlsx`` (one sheet per area of the programme); then write the Word draft

@@ -21,7 +21,7 @@ from cchc_analysis.periods import Period, PeriodError
 
 #: The notebooks of the pack, in the report's order (in ``notebooks/``).
 NOTEBOOKS = ("01_clean.ipynb", "02_satisfaction.ipynb", "03_digital.ipynb", "04_budget_payroll.ipynb",
-             "05_midterm_review.ipynb")
+             "05_midterm_review.ipynb", "06_index766.ipynb")
 #: Keys a YAML parameter file may hold (``params/review_2025.yaml``).
 PARAMETER_NAMES = ("year", "period", "raw_dir", "processed_dir", "output_dir")
 DEFAULT_YEAR = 2025

@@ -33,6 +33,7 @@ METHODS: dict[str, tuple[str, ...]] = {
     "amount": (),
     "headcount": ("column",),
     "manual": (),
+    "index766": (),
 }
 DOSSIER_SCOPES = ("received", "resolved", "closed")
 DOSSIER_FLAGS = ("online", "full", "partial", "fee_required", "paid_online", "result_digitized",
