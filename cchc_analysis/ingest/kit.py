@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -28,7 +29,7 @@ from cchc_analysis.io import excel_safe
 from cchc_analysis.quality import QUARANTINE_COLUMNS
 
 __all__ = ["MASK", "Faults", "PatternSynonyms", "conflict_reason", "date_reason", "free_text", "mask_contacts",
-           "sources", "split_overlaps", "unknown_label_reason"]
+           "settle_overlaps", "sources", "split_overlaps", "typed_sheets", "unknown_label_reason"]
 
 # --- checks and quarantine ---
 
@@ -241,6 +242,51 @@ def merged_synonyms(extra: Mapping[str, str], table: Mapping[str, str]) -> Mappi
 
 
 # --- overlaps between rows and sheets ---
+
+
+def typed_sheets(tables: list, ctx: Any, typed: Callable[[Any], tuple]) -> tuple[pd.DataFrame, list, list[int], list[str]]:
+    """Type every sheet of a kind with ``typed(table)`` → ``(kept, bad, read[, warnings])``.
+
+    Returns the kept rows of all sheets in reading order (with ``_sheet``, the sheet's position, and
+    ``_order``, the row's position in the run, as :func:`split_overlaps` wants them), the quarantine frame
+    of each sheet, the rows read per sheet and the warnings. Progress is reported per sheet.
+    """
+    frames, quarantine, reads, warnings = [], [], [], []
+    for position, table in enumerate(tables):
+        kept, bad, read, *more = typed(table)
+        ctx.progress(read)
+        frames.append(kept.assign(_sheet=position))
+        quarantine.append(bad)
+        reads.append(read)
+        warnings += more[0] if more else []
+    frame = pd.concat(frames).reset_index(drop=True)
+    frame["_order"] = np.arange(len(frame))
+    return frame, quarantine, reads, warnings
+
+
+def settle_overlaps(result: Any, kind: str, tables: list, frame: pd.DataFrame, status: pd.DataFrame,
+                    quarantine: list, reads: list[int], *, column: str, value: str,
+                    reason: Callable[[Mapping[str, Any], str], str]) -> None:
+    """After :func:`split_overlaps`: quarantine each conflicting repeat and count every sheet.
+
+    A conflict is quarantined in ``column`` with the row's ``value`` and ``reason(row, where)``, where
+    ``where`` names the first row (``dòng 7 của tệp#sheet``). ``result.counts`` gets one
+    :class:`~cchc_analysis.quality.SheetCounts` per sheet: read, kept, quarantined (the sheet's own
+    quarantine plus its conflicts) and duplicates.
+    """
+    from cchc_analysis.quality import SheetCounts
+
+    for row in status[status["status"] == "conflict"].to_dict("records"):
+        first = frame.loc[int(row["first"])]
+        table = tables[int(row["_sheet"])]
+        where = f"dòng {int(first['row'])} của {tables[int(first['_sheet'])].raw.label}"
+        quarantine.append(pd.DataFrame([{"file": table.file.name, "sheet": table.sheet, "row": row["row"],
+                                         "column": column, "value": row[value], "reason": reason(row, where)}]))
+    for position, (table, read) in enumerate(zip(tables, reads, strict=True)):
+        mine = status[status["_sheet"] == position]["status"]
+        bad = len(quarantine[position]) + int((mine == "conflict").sum())
+        dups = int((mine == "duplicate").sum())
+        result.counts.append(SheetCounts(table.file.name, table.sheet, kind, read, read - bad - dups, bad, dups))
 
 
 def split_overlaps(records: pd.DataFrame, keys: list[str], values: list[str], *,

@@ -31,10 +31,9 @@ import numpy as np
 import pandas as pd
 
 from cchc_analysis.ingest.base import CleanContext, Header, Kind, KindResult, SheetTable
-from cchc_analysis.ingest.kit import Faults, free_text, split_overlaps
+from cchc_analysis.ingest.kit import Faults, free_text, settle_overlaps, split_overlaps, typed_sheets
 from cchc_analysis.ingest.text import fold
 from cchc_analysis.ingest.values import parse_numbers, parse_period
-from cchc_analysis.quality import SheetCounts
 from cchc_analysis.registry import load
 from cchc_analysis.schemas import MANUAL_INDICATORS
 
@@ -254,29 +253,12 @@ def _typed(table: SheetTable) -> tuple[pd.DataFrame, pd.DataFrame, int]:
 def clean(tables: list[SheetTable], ctx: CleanContext) -> KindResult:
     """Clean hand-kept indicator sheets into ``manual_indicators`` (see the module docstring)."""
     result = KindResult()
-    frames, quarantine, reads = [], [], []
-    for position, table in enumerate(tables):
-        kept, bad, read = _typed(table)
-        ctx.progress(read)
-        frames.append(kept.assign(_sheet=position))
-        quarantine.append(bad)
-        reads.append(read)
-    frame = pd.concat(frames).reset_index(drop=True)
-    frame["_order"] = np.arange(len(frame))
+    frame, quarantine, reads, _ = typed_sheets(tables, ctx, _typed)
     status = split_overlaps(frame, ["indicator_id", "period"], ["numerator", "denominator"], within_sheet=True)
-    for row in status[status["status"] == "conflict"].to_dict("records"):
-        first = frame.loc[int(row["first"])]
-        table = tables[int(row["_sheet"])]
-        where = f"dòng {int(first['row'])} của {tables[int(first['_sheet'])].raw.label}"
-        quarantine.append(pd.DataFrame([{
-            "file": table.file.name, "sheet": table.sheet, "row": row["row"], "column": "indicator",
-            "value": row["indicator_id"], "reason": f"Chỉ tiêu {row['indicator_id']} kỳ {row['period']} đã có ở "
-            f"{where} với số liệu khác: kiểm tra lại bản nào đúng."}]))
-    for position, (table, read) in enumerate(zip(tables, reads, strict=True)):
-        mine = status[status["_sheet"] == position]["status"]
-        bad = len(quarantine[position]) + int((mine == "conflict").sum())
-        dups = int((mine == "duplicate").sum())
-        result.counts.append(SheetCounts(table.file.name, table.sheet, "manual", read, read - bad - dups, bad, dups))
+    settle_overlaps(result, "manual", tables, frame, status, quarantine, reads, column="indicator",
+                    value="indicator_id", reason=lambda row, where: (
+                        f"Chỉ tiêu {row['indicator_id']} kỳ {row['period']} đã có ở {where} với số liệu khác: "
+                        "kiểm tra lại bản nào đúng."))
     kept = status[status["status"] == "kept"]
     result.tables["manual_indicators"] = kept[OUTPUT_COLUMNS].reset_index(drop=True)
     result.quarantine = pd.concat(quarantine, ignore_index=True)

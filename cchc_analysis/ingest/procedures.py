@@ -39,11 +39,10 @@ import numpy as np
 import pandas as pd
 
 from cchc_analysis.ingest.base import CleanContext, Header, Kind, KindResult, SheetTable
-from cchc_analysis.ingest.kit import Faults, sources, split_overlaps
+from cchc_analysis.ingest.kit import Faults, settle_overlaps, sources, split_overlaps, typed_sheets
 from cchc_analysis.ingest.sections import sentence_case, strip_numeral
 from cchc_analysis.ingest.text import fold
 from cchc_analysis.ingest.values import as_text, map_flags, map_vocab
-from cchc_analysis.quality import SheetCounts
 from cchc_analysis.schemas import PROCEDURE_TERMS, PROCEDURES
 
 __all__ = ["KINDS", "clean", "legal_days", "procedure_codes"]
@@ -214,32 +213,15 @@ def _comparable(frame: pd.DataFrame, values: list[str]) -> pd.DataFrame:
 def clean(tables: list[SheetTable], ctx: CleanContext) -> KindResult:
     """Clean every catalogue sheet of a run together (see the module docstring)."""
     result = KindResult()
-    frames, quarantine, reads = [], [], []
-    for position, table in enumerate(tables):
-        kept, bad, read, warnings = _typed(table)
-        ctx.progress(read)
-        frames.append(kept.assign(_sheet=position))
-        quarantine.append(bad)
-        reads.append(read)
-        result.warnings += warnings
-    frame = pd.concat(frames).reset_index(drop=True)
-    frame["_order"] = np.arange(len(frame))
+    frame, quarantine, reads, warnings = typed_sheets(tables, ctx, _typed)
+    result.warnings += warnings
     values = [c for c in OUTPUT_COLUMNS if c not in ("procedure_code", "source")]
     status = split_overlaps(_comparable(frame, values), ["procedure_code"], values, within_sheet=True)
     status[values] = frame[values]
-    for row in status[status["status"] == "conflict"].to_dict("records"):
-        first = frame.loc[int(row["first"])]
-        table = tables[int(row["_sheet"])]
-        where = f"dòng {int(first['row'])} của {tables[int(first['_sheet'])].raw.label}"
-        quarantine.append(pd.DataFrame([{
-            "file": table.file.name, "sheet": table.sheet, "row": row["row"], "column": "procedure_code",
-            "value": row["procedure_code"], "reason": f"Mã TTHC {row['procedure_code']} đã có ở {where} với thông "
-            "tin khác (tên, lĩnh vực, mức độ hoặc các cột có/không): kiểm tra lại bản nào đúng."}]))
-    for position, (table, read) in enumerate(zip(tables, reads, strict=True)):
-        mine = status[status["_sheet"] == position]["status"]
-        bad = len(quarantine[position]) + int((mine == "conflict").sum())
-        dups = int((mine == "duplicate").sum())
-        result.counts.append(SheetCounts(table.file.name, table.sheet, "procedures", read, read - bad - dups, bad, dups))
+    settle_overlaps(result, "procedures", tables, frame, status, quarantine, reads, column="procedure_code",
+                    value="procedure_code", reason=lambda row, where: (
+                        f"Mã TTHC {row['procedure_code']} đã có ở {where} với thông tin khác (tên, lĩnh vực, mức "
+                        "độ hoặc các cột có/không): kiểm tra lại bản nào đúng."))
     kept = status[status["status"] == "kept"]
     result.tables["procedures"] = kept[OUTPUT_COLUMNS].reset_index(drop=True)
     terms = kept[kept["legal_days"].notna()]

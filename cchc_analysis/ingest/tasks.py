@@ -39,12 +39,19 @@ import numpy as np
 import pandas as pd
 
 from cchc_analysis.ingest.base import CleanContext, Header, Kind, KindResult, SheetTable
-from cchc_analysis.ingest.kit import Faults, date_reason, free_text, sources, split_overlaps
+from cchc_analysis.ingest.kit import (
+    Faults,
+    date_reason,
+    free_text,
+    settle_overlaps,
+    sources,
+    split_overlaps,
+    typed_sheets,
+)
 from cchc_analysis.ingest.sections import section_labels
 from cchc_analysis.ingest.text import fold
 from cchc_analysis.ingest.values import as_text, map_vocab, parse_dates, parse_period
 from cchc_analysis.periods import Period, PeriodError
-from cchc_analysis.quality import SheetCounts
 from cchc_analysis.registry import load
 from cchc_analysis.schemas import TASKS
 
@@ -196,34 +203,16 @@ def _comparable(frame: pd.DataFrame, values: list[str]) -> pd.DataFrame:
 def clean(tables: list[SheetTable], ctx: CleanContext) -> KindResult:
     """Clean every task-register sheet of a run together (see the module docstring)."""
     result = KindResult()
-    frames, quarantine, reads = [], [], []
-    for position, table in enumerate(tables):
-        kept, bad, read = _typed(table)
-        ctx.progress(read)
-        frames.append(kept.assign(_sheet=position))
-        quarantine.append(bad)
-        reads.append(read)
-    frame = pd.concat(frames).reset_index(drop=True)
-    frame["_order"] = np.arange(len(frame))
+    frame, quarantine, reads, _ = typed_sheets(tables, ctx, _typed)
     frame["_key"] = frame["task_id"].where(frame["task_id"].notna(), frame["area"] + "|" + frame["task"].map(
         lambda t: fold(str(t)), na_action="ignore") + "|" + frame["lead_unit"].fillna(""))
     frame = frame.rename(columns={"status": "task_status"})  # split_overlaps writes its own ``status``
     values = ["area", "task", "lead_unit", "deadline", "task_status", "done_at"]
     status = split_overlaps(_comparable(frame, values), ["_key"], values, within_sheet=True)
     status[values] = frame[values]
-    for row in status[status["status"] == "conflict"].to_dict("records"):
-        first = frame.loc[int(row["first"])]
-        table = tables[int(row["_sheet"])]
-        where = f"dòng {int(first['row'])} của {tables[int(first['_sheet'])].raw.label}"
-        quarantine.append(pd.DataFrame([{
-            "file": table.file.name, "sheet": table.sheet, "row": row["row"], "column": "task",
-            "value": row["task"], "reason": f"Nhiệm vụ này đã có ở {where} với thời hạn, tình trạng hoặc đơn vị chủ trì "
-            "khác: kiểm tra lại bản nào đúng."}]))
-    for position, (table, read) in enumerate(zip(tables, reads, strict=True)):
-        mine = status[status["_sheet"] == position]["status"]
-        bad = len(quarantine[position]) + int((mine == "conflict").sum())
-        dups = int((mine == "duplicate").sum())
-        result.counts.append(SheetCounts(table.file.name, table.sheet, "tasks", read, read - bad - dups, bad, dups))
+    settle_overlaps(result, "tasks", tables, frame, status, quarantine, reads, column="task", value="task",
+                    reason=lambda row, where: f"Nhiệm vụ này đã có ở {where} với thời hạn, tình trạng hoặc đơn vị "
+                                              "chủ trì khác: kiểm tra lại bản nào đúng.")
     kept = status[status["status"] == "kept"].drop(columns="status").rename(columns={"task_status": "status"})
     kept["task_id"] = _number_ids(kept)
     result.tables["tasks"] = kept[OUTPUT_COLUMNS].reset_index(drop=True)
