@@ -38,8 +38,12 @@ from cchc_analysis.io import write_text_atomic
 from cchc_analysis.pack.staging import LOGS
 
 PACK_KEY = ".pack-key.json"
-#: Libraries whose version can change the pack's bytes.
-KEY_LIBRARIES = ("pandas", "numpy", "matplotlib", "nbconvert", "papermill", "xlsxwriter", "pyarrow")
+#: Libraries whose version can change the pack's bytes (distribution names): the tables and figures
+#: (pandas, numpy, pyarrow, matplotlib and pillow, which writes its PNGs), the notebooks and
+#: ``index.html`` (papermill, nbconvert with jinja2 and mistune), ``scoreboard.xlsx`` (xlsxwriter) and the
+#: Word draft (python-docx, which serialises with lxml).
+KEY_LIBRARIES = ("pandas", "numpy", "matplotlib", "pillow", "nbconvert", "jinja2", "mistune", "papermill",
+                 "xlsxwriter", "pyarrow", "python-docx", "lxml")
 #: Files of the package that cleaning reads (glob patterns under the package), used where
 #: ``refresh`` does not name its own (``refresh.CODE_SOURCES``): the raw fingerprint's side of the key.
 CLEANING_CODE = ("ingest/**/*.py", "schemas.py", "quality.py", "refresh.py", "registry/columns.yaml",
