@@ -25,7 +25,7 @@ from matplotlib.patches import Patch
 from matplotlib.transforms import blended_transform_factory
 
 from cchc_analysis import formatting as fmt
-from cchc_analysis import milestones
+from cchc_analysis import milestones, views
 from cchc_analysis.io import write_bytes_atomic
 from cchc_analysis.views import date_position
 
@@ -34,6 +34,7 @@ STATUS_COLORS = {
     "on_track": "#4575b4",
     "at_risk": "#f39c12",
     "off_track": "#d73027",
+    "not_yet_due": "#9e9ac8",
     "no_target": "#7f7f7f",
     "no_data": "#bdbdbd",
 }
@@ -217,7 +218,8 @@ def _status_handles(statuses: list[str]) -> list[Patch]:
 
 
 def _statuses(rows: pd.DataFrame) -> list[str]:
-    return [str(s) if pd.notna(s) else "no_data" for s in rows["status"]]
+    """The statuses as shown (``not_yet_due`` inside a relative target's baseline: :func:`views.shown_statuses`)."""
+    return views.shown_statuses(rows)
 
 
 def _status_sentence(rows: pd.DataFrame) -> str:
@@ -226,7 +228,7 @@ def _status_sentence(rows: pd.DataFrame) -> str:
     if known.empty:
         return milestones.STATUS_WORDS_VI["no_data"]
     last = known.iloc[-1]
-    status = str(last["status"]) if pd.notna(last["status"]) else "no_data"
+    status = views.shown_statuses(known.iloc[[-1]])[0]
     return f"Trạng thái {fmt.lower_first(fmt.period_label(str(last['period'])))}: {milestones.STATUS_WORDS_VI[status]}"
 
 

@@ -171,14 +171,73 @@ def path_start(target: Mapping[str, Any], history: Mapping[int, float], baseline
 # --------------------------------------------------------------------------------------------------
 # status against the milestones
 
+#: The statuses as the analyst reads them. The indicator table carries the six statuses of the contract
+#: (docs/contract.md section 4); ``not_yet_due`` is how the pack shows a ``no_target`` row of a measure
+#: whose target is measured from a baseline still running (:func:`shown_status`).
 STATUS_WORDS_VI = {
     "met": "Đã đạt",
     "on_track": "Đúng lộ trình",
     "at_risk": "Có nguy cơ không đạt",
     "off_track": "Chậm so với lộ trình",
+    "not_yet_due": "Chưa đến kỳ đánh giá",
     "no_target": "Không có chỉ tiêu",
     "no_data": "Chưa có số liệu",
 }
+
+
+def baseline_running(spec: Mapping[str, Any], period: str) -> Mapping[str, Any] | None:
+    """The relative target a value of ``period`` is measured *for*, when ``period`` lies in that
+    target's baseline (its window, or the span of the whole window); else ``None``.
+
+    Such a value is not judged (:func:`assess` gives it ``no_target``): it is what the target will be
+    computed from.
+
+    >>> spec = {"targets": [{"year": 2030, "operator": "<=",
+    ...                      "baseline": {"years": [2021, 2025], "statistic": "mean", "factor": 0.85}}]}
+    >>> [baseline_running(spec, p) is not None for p in ("2023", "2025-H1", "2021-2025", "2026", "2026-2030")]
+    [True, True, True, False, False]
+    >>> baseline_running({"targets": [{"year": 2025, "operator": ">=", "value": 0.9}]}, "2023") is None
+    True
+    """
+    from cchc_analysis.periods import Period
+
+    p = Period.parse(str(period))
+    if p.kind == "span":
+        for target in spec.get("targets") or []:
+            years = (target.get("baseline") or {}).get("years")
+            if years and (p.start.year, p.end.year) == (int(years[0]), int(years[1])):
+                return target
+        return None
+    target = next_target(spec, p.end.year)
+    if target and target.get("baseline") and p.end.year <= int(target["baseline"]["years"][1]):
+        return target
+    return None
+
+
+def shown_status(status: Any, indicator_id: str, period: str, registry_data: Mapping[str, Any] | None = None
+                 ) -> str:
+    """The status as the pack shows it: the table's status, except that a ``no_target`` of a measure
+    whose target is measured from a baseline still running (:func:`baseline_running`) reads
+    ``not_yet_due`` ("Chưa đến kỳ đánh giá"). A measure without any target stays ``no_target``.
+
+    The indicator table keeps ``no_target`` (the contract's vocabulary); only what is shown changes.
+
+    >>> reg = load_registry()
+    >>> shown_status("no_target", "public_unit_budget_vnd", "2024", reg)
+    'not_yet_due'
+    >>> shown_status("no_target", "dossier_online_share", "2024", reg), shown_status(None, "x", "2024", reg)
+    ('no_target', 'no_data')
+    """
+    import pandas as pd
+
+    if status is None or pd.isna(status):
+        return "no_data"
+    status = str(status)
+    if status != "no_target":
+        return status
+    reg = registry_data or load_registry()
+    spec = (reg.get("indicators") or {}).get(indicator_id) or {}
+    return "not_yet_due" if baseline_running(spec, period) is not None else status
 
 
 def _compare(value: float, operator: str, target: float) -> bool:

@@ -98,6 +98,17 @@ def _target_clause(row: pd.Series, spec: Mapping[str, Any], indicator_id: str, r
     return f", chưa đạt mốc {target_year} ({words}), {short} {gap_text}"
 
 
+def _baseline_words(spec: Mapping[str, Any], period: str) -> str:
+    """`` (năm 2024 thuộc kỳ gốc 2021–2025 của mốc 2030)``: why a value is not judged yet."""
+    target = milestones.baseline_running(spec, period)
+    if target is None:
+        return ""
+    first, last = (int(y) for y in target["baseline"]["years"])
+    base = f"{first}–{last}" if first != last else str(first)
+    return (f" ({fmt.lower_first(fmt.period_label(str(period)))} thuộc kỳ gốc {base} mà mốc {target['year']} "
+            "được tính từ đó)")
+
+
 def _outlook(table: pd.DataFrame, indicator_id: str, year: int, value: float, registry: Mapping | None,
              breakdown: str, judged_year: int | None = None) -> str:
     """What the last milestone after ``year`` still asks for (``judged_year``: one already met, left out)."""
@@ -162,10 +173,13 @@ def describe_indicator(table: pd.DataFrame, indicator_id: str, year: int, regist
         return f"{when}, chưa có số liệu về {_title(spec, indicator_id)}{scope}."
     value = float(row["value"])
     verb = "đạt" if spec.get("unit") == "share" else "là"
+    status = milestones.shown_status(row["status"], indicator_id, period, reg)
+    judged = "" if status == "not_yet_due" else _target_clause(row, spec, indicator_id, reg)
     text = (f"{when}, {_title(spec, indicator_id)}{scope} {verb} {fmt.value(value, indicator_id, reg)}"
-            f"{_n_text(row, spec)}{_target_clause(row, spec, indicator_id, reg)}")
-    status = str(row["status"]) if _known(row["status"]) else "no_data"
-    if status == "no_target" and spec.get("targets"):
+            f"{_n_text(row, spec)}{judged}")
+    if status == "not_yet_due":
+        text += f"; trạng thái: {milestones.STATUS_WORDS_VI[status]}{_baseline_words(spec, period)}."
+    elif status == "no_target" and spec.get("targets"):
         text += "; mốc của Chương trình chưa được lượng hóa (chờ lộ trình), chưa đánh giá trạng thái."
     elif status == "no_target":
         text += "; chỉ số theo dõi, không có mốc của Chương trình."

@@ -220,7 +220,7 @@ def scoreboard(table: pd.DataFrame, year: int = 2025, registry: Mapping[str, Any
             target = _target_for(spec, ty)
             value = worked.get(target.get("clause_id")) if target else None
             row[f"target_{ty}"] = math.nan if value is None else value
-        status = _status_of(table, ind, period or str(year))
+        status = milestones.shown_status(_status_of(table, ind, period or str(year)), ind, period or str(year), reg)
         row["status"] = status
         row["status_vi"] = milestones.STATUS_WORDS_VI.get(status, status)
         latest = max(known) if known else None
@@ -348,7 +348,8 @@ def reading(board: pd.DataFrame, year: int = 2025) -> str:
     True
     """
     words = {"met": "đã đạt", "on_track": "đúng lộ trình", "at_risk": "có nguy cơ không đạt",
-             "off_track": "chậm so với lộ trình", "no_target": "chưa có mục tiêu bằng số",
+             "off_track": "chậm so với lộ trình", "not_yet_due": "chưa đến kỳ đánh giá",
+             "no_target": "chưa có mục tiêu bằng số",
              "no_data": "chưa có số liệu"}
     counts = board["status"].value_counts()
     parts = [f"{int(counts[s])} {w}" for s, w in words.items() if s in counts]

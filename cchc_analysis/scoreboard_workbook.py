@@ -34,6 +34,7 @@ STATUS_COLOURS = {
     "on_track": ("#DDEBF7", "#1F4E78"),
     "at_risk": ("#FFEB9C", "#9C5700"),
     "off_track": ("#FFC7CE", "#9C0006"),
+    "not_yet_due": ("#E7E6F7", "#3F3F76"),
     "no_target": ("#EDEDED", "#404040"),
     "no_data": ("#F2F2F2", "#7F7F7F"),
 }

@@ -131,6 +131,22 @@ def with_intervals(rows: pd.DataFrame) -> pd.DataFrame:
     return rows
 
 
+def shown_statuses(rows: pd.DataFrame, registry: Mapping | None = None) -> list[str]:
+    """The status of each row as the pack shows it (:func:`cchc_analysis.milestones.shown_status`):
+    ``not_yet_due`` for a ``no_target`` row inside the baseline of the measure's target.
+
+    >>> rows = pd.DataFrame({"indicator_id": ["public_unit_budget_vnd", "dossier_online_share", "x"],
+    ...                      "period": ["2024", "2024", "2024"], "status": ["no_target", "no_target", None]})
+    >>> shown_statuses(rows)
+    ['not_yet_due', 'no_target', 'no_data']
+    """
+    if rows is None or rows.empty:
+        return []
+    reg = registry or milestones.load_registry()
+    return [milestones.shown_status(s, str(i), str(p), reg)
+            for s, i, p in zip(rows["status"], rows["indicator_id"], rows["period"], strict=True)]
+
+
 def yearly_history(table: pd.DataFrame, indicator_id: str, breakdown: str = "all") -> dict[int, float]:
     """``{year: value}`` of the yearly rows of a series (missing values left out).
 

@@ -10,7 +10,9 @@ these frames and compute nothing of their own.
 Status of a clause: the value of the review year against *this clause's* target, on the straight path
 from the baseline year (as :func:`cchc_analysis.milestones.assess` judges the indicator table): where
 the table's row is judged against the same milestone, the two statuses are the same. A clause whose
-year is past is judged as met or not. Qualitative clauses get the status ``qualitative`` (judged in
+year is past is judged as met or not; a value inside the baseline a relative target is measured from is
+not judged yet (``not_yet_due``, "Chưa đến kỳ đánh giá", as the pack shows the table's ``no_target`` there:
+:func:`cchc_analysis.milestones.shown_status`). Qualitative clauses get the status ``qualitative`` (judged in
 words, through the tasks of their area); clauses that do not apply to the Department ``not_applicable``.
 
 >>> programme_areas()["area"].tolist()
@@ -87,12 +89,12 @@ def clause_status(value: float | None, target: Mapping[str, Any], history: Mappi
     tval = milestones.target_value(target, history, settings)
     if value is None or value != value:
         return tval, "no_data"
-    if tval is None:
-        return None, "no_target"
     target_year = int(target["year"])
     start = milestones.path_start(target, history, base_year)
     if target.get("baseline") and year <= start:
-        return tval, "no_target"  # the baseline window itself is not judged
+        return tval, "not_yet_due"  # the baseline window itself is not judged: the target is measured from it
+    if tval is None:
+        return None, "no_target"
     path = milestones.path_value(min(year, target_year), start, history.get(start), target_year, tval)
     spec_unit = target.get("_unit")
     band = (float(rules.get("at_risk_band_share", 0.05)) if spec_unit == "share"

@@ -21,6 +21,7 @@ STATUS_COUNT_WORDS_VI = {
     "on_track": "đúng lộ trình",
     "at_risk": "có nguy cơ không đạt",
     "off_track": "chậm so với lộ trình",
+    "not_yet_due": "chưa đến kỳ đánh giá",
     "no_target": "chưa có mục tiêu bằng số",
     "no_data": "chưa có số liệu",
 }
