@@ -109,6 +109,15 @@ def _baseline_words(spec: Mapping[str, Any], period: str) -> str:
             "được tính từ đó)")
 
 
+def _basis(tables: Mapping[str, pd.DataFrame] | None, indicator_id: str, first_year: int | None,
+           last_year: int) -> str:
+    """`` Số liệu năm 2024 chỉ gồm …`` on the years compared that are not on the merged basis, else ``""``."""
+    if not tables:
+        return ""
+    note = views.merger_note(tables, indicator_id, first_year=first_year, last_year=last_year)
+    return f" {note}" if note else ""
+
+
 def _outlook(table: pd.DataFrame, indicator_id: str, year: int, value: float, registry: Mapping | None,
              breakdown: str, judged_year: int | None = None) -> str:
     """What the last milestone after ``year`` still asks for (``judged_year``: one already met, left out)."""
@@ -137,11 +146,14 @@ def _outlook(table: pd.DataFrame, indicator_id: str, year: int, value: float, re
 
 
 def describe_indicator(table: pd.DataFrame, indicator_id: str, year: int, registry: Mapping | None = None, *,
-                       breakdown: str = "all", period: str = "") -> str:
+                       breakdown: str = "all", period: str = "",
+                       tables: Mapping[str, pd.DataFrame] | None = None) -> str:
     """One paragraph on an indicator for a year (or a period of it).
 
     The value with n, the milestone it is judged against, the status in words, the change from the
-    same period of the previous year, and what the next milestone after ``year`` still asks for.
+    same period of the previous year (with, given ``tables``, the sentence on those two years not on
+    the merged basis of 01/07/2025: :func:`cchc_analysis.views.merger_note`), and what the next
+    milestone after ``year`` still asks for.
 
     Parameters
     ----------
@@ -157,6 +169,8 @@ def describe_indicator(table: pd.DataFrame, indicator_id: str, year: int, regist
         ``all`` or e.g. ``field=Điện``.
     period : str
         ``""`` for the year, or a period of it (``2025-H1``, ``2025-Q3``, ``2025-07``).
+    tables : mapping, optional
+        The canonical tables with units (dossiers, budget, payroll), for the merger basis.
 
     Returns
     -------
@@ -190,6 +204,7 @@ def describe_indicator(table: pd.DataFrame, indicator_id: str, year: int, regist
         prev_value = float(previous["value"])
         text += (f" So với {fmt.lower_first(fmt.period_label(str(previous['period'])))} "
                  f"({fmt.value(prev_value, indicator_id, reg)}), {_change(value, prev_value, indicator_id, reg)}.")
+        text += _basis(tables, indicator_id, int(year) - 1, int(year))
     if period == str(year):
         judged = int(row["target_year"]) if status == "met" and _known(row["target_year"]) else None
         text += _outlook(table, indicator_id, int(year), value, reg, breakdown, judged)
@@ -197,9 +212,11 @@ def describe_indicator(table: pd.DataFrame, indicator_id: str, year: int, regist
 
 
 def describe_indicators(table: pd.DataFrame, indicator_ids: Iterable[str], year: int,
-                        registry: Mapping | None = None, *, period: str = "") -> str:
+                        registry: Mapping | None = None, *, period: str = "",
+                        tables: Mapping[str, pd.DataFrame] | None = None) -> str:
     """:func:`describe_indicator` for several indicators, as a Markdown bullet list."""
-    return "\n".join(f"- {describe_indicator(table, i, year, registry, period=period)}" for i in indicator_ids)
+    return "\n".join(f"- {describe_indicator(table, i, year, registry, period=period, tables=tables)}"
+                     for i in indicator_ids)
 
 
 def join_vi(items: list[str]) -> str:
@@ -308,9 +325,11 @@ def describe_coverage(dossiers: pd.DataFrame | None, evaluations: pd.DataFrame |
 
 
 def describe_amount(table: pd.DataFrame, indicator_id: str, year: int, registry: Mapping | None = None, *,
-                    budget: pd.DataFrame | None = None) -> str:
+                    budget: pd.DataFrame | None = None, tables: Mapping[str, pd.DataFrame] | None = None) -> str:
     """Budget or headcount of a year: the value and status (:func:`describe_indicator`), the baseline
-    of the relative milestones, the yearly rate of change still needed, and later plan years.
+    of the relative milestones, the yearly rate of change still needed, later plan years and, given
+    ``tables``, the sentence on the years up to ``year`` not on the merged basis (the baselines and the
+    trend span them: :func:`cchc_analysis.views.merger_note`).
 
     Parameters
     ----------
@@ -324,6 +343,8 @@ def describe_amount(table: pd.DataFrame, indicator_id: str, year: int, registry:
         The milestone registry.
     budget : pandas.DataFrame, optional
         The canonical budget table, to name plan (dự toán) years.
+    tables : mapping, optional
+        The canonical tables with units (budget, payroll), for the merger basis.
     """
     reg = registry or milestones.load_registry()
     text = describe_indicator(table, indicator_id, year, reg)
@@ -346,7 +367,7 @@ def describe_amount(table: pd.DataFrame, indicator_id: str, year: int, registry:
         row = _row(table, indicator_id, str(y))
         if row is not None and _known(row["value"]):
             text += f" Dự toán năm {y}: {fmt.value(float(row['value']), indicator_id, reg)}."
-    return text
+    return text + _basis(tables, indicator_id, None, int(year))
 
 
 def latest_date(tables: Mapping[str, pd.DataFrame]) -> date | None:

@@ -251,16 +251,7 @@ def merger_basis(tables: Mapping[str, pd.DataFrame], year: int,
     >>> merger_basis({"payroll": pay}, 2025)["public_unit_headcount"][:16]
     'Số liệu năm 2023'
     """
-    from cchc_analysis.indicators import merger
-
-    reg = registry or milestones.load_registry()
-    rows = merger.comparability(tables, reg)
-    out: dict[str, str | None] = {}
-    for ind, part in rows.groupby("indicator_id", sort=False):
-        years = part["period"].astype(int)
-        keep = years <= int(year)
-        out[str(ind)] = merger.basis_sentence(dict(zip(years[keep], part["comparable"][keep], strict=True)))
-    return out
+    return views.merger_notes(tables, last_year=int(year), registry=registry or milestones.load_registry())
 
 
 def qualitative_targets(registry: Mapping[str, Any] | None = None) -> pd.DataFrame:

@@ -436,10 +436,26 @@ def merger_note(tables: Mapping[str, pd.DataFrame], indicator_id: str, *, first_
     >>> merger_note({"payroll": pay}, "public_unit_headcount")[:43]
     'Số liệu năm 2024 chỉ gồm các đơn vị của Khá'
     """
+    return merger_notes(tables, first_year=first_year, last_year=last_year).get(indicator_id)
+
+
+def merger_notes(tables: Mapping[str, pd.DataFrame], *, first_year: int | None = None,
+                 last_year: int | None = None, registry: Mapping | None = None) -> dict[str, str | None]:
+    """Indicator id → the sentence of :func:`merger_note` for the years from ``first_year`` to ``last_year``
+    (None where every such year is on the merged basis), for every indicator of a table with units.
+
+    >>> pay = pd.DataFrame({"unit": ["Trung tâm Xúc tiến thương mại"], "year": [2023], "funding": ["state_budget"]})
+    >>> merger_notes({"payroll": pay}, last_year=2025)["public_unit_headcount"][:16]
+    'Số liệu năm 2023'
+    >>> merger_notes({"payroll": pay}, first_year=2024)["public_unit_headcount"] is None
+    True
+    """
     from cchc_analysis.indicators import merger
 
-    rows = merger.comparability(tables)
-    rows = rows[rows["indicator_id"] == indicator_id]
-    years = rows["period"].astype(int)
-    keep = (years >= (first_year or 0)) & (years <= (last_year or 9999))
-    return merger.basis_sentence(dict(zip(years[keep], rows["comparable"][keep], strict=True)))
+    rows = merger.comparability(tables, registry)
+    out: dict[str, str | None] = {}
+    for ind, part in rows.groupby("indicator_id", sort=False):
+        years = part["period"].astype(int)
+        keep = (years >= (first_year or 0)) & (years <= (last_year or 9999))
+        out[str(ind)] = merger.basis_sentence(dict(zip(years[keep], part["comparable"][keep], strict=True)))
+    return out

@@ -39,7 +39,7 @@ SPAN = "2021-2025"
 
 CLAUSE_COLUMNS = ["area", "clause_id", "part", "year", "text_vi", "quantitative", "applies", "reason",
                   "indicator_id", "indicator_title", "value", "value_text", "target", "target_text", "status", "status_vi",
-                  "trend_text", "value_2021_2025", "value_2021_2025_text"]
+                  "trend_text", "value_2021_2025", "value_2021_2025_text", "basis_note"]
 TASK_COLUMNS = ["area", "lead_unit", "done", "late", "open", "total"]
 
 
@@ -131,8 +131,8 @@ def trend_text(history: Mapping[int, float], year: int, indicator_id: str,
             f"({change})")
 
 
-def area_clauses(table: pd.DataFrame | None, year: int, registry: Mapping[str, Any] | None = None
-                 ) -> pd.DataFrame:
+def area_clauses(table: pd.DataFrame | None, year: int, registry: Mapping[str, Any] | None = None,
+                 basis: Mapping[str, str | None] | None = None) -> pd.DataFrame:
     """One row per clause of the programme (per measure where a clause has two), in the programme's order.
 
     Parameters
@@ -144,6 +144,9 @@ def area_clauses(table: pd.DataFrame | None, year: int, registry: Mapping[str, A
         The review year.
     registry : mapping, optional
         The registry (default: :func:`cchc_analysis.milestones.load_registry`).
+    basis : mapping, optional
+        Indicator id → the sentence on its years not on the merged basis
+        (:func:`cchc_analysis.views.merger_notes`), copied to ``basis_note`` (empty when not given).
 
     Returns
     -------
@@ -151,7 +154,8 @@ def area_clauses(table: pd.DataFrame | None, year: int, registry: Mapping[str, A
         :data:`CLAUSE_COLUMNS`: the clause (``area``, ``clause_id``, ``part``, ``year``, ``text_vi``
         verbatim, ``quantitative``, ``applies``, ``reason``), its measure (``indicator_id``, ``value`` of
         ``year`` and ``value_text``, ``target`` and ``target_text``, ``status`` and ``status_vi``), the
-        trend since 2021 (``trend_text``) and the 2021–2025 figure (``value_2021_2025`` and its text).
+        trend since 2021 (``trend_text``), the 2021–2025 figure (``value_2021_2025`` and its text) and
+        the merger basis of the years of the trend (``basis_note``).
 
     Examples
     --------
@@ -191,7 +195,8 @@ def area_clauses(table: pd.DataFrame | None, year: int, registry: Mapping[str, A
                                          else "chưa xác định"),
                          "status": status, "status_vi": CLAUSE_STATUS_WORDS_VI.get(status, status),
                          "trend_text": trend_text(history, year, ind, reg),
-                         "value_2021_2025": span, "value_2021_2025_text": fmt.value(span, ind, reg)})
+                         "value_2021_2025": span, "value_2021_2025_text": fmt.value(span, ind, reg),
+                         "basis_note": (basis or {}).get(ind)})
     out = pd.DataFrame(rows, columns=CLAUSE_COLUMNS)
     out["_order"] = out["area"].map(order).fillna(len(order))
     out = out.sort_values("_order", kind="stable").drop(columns="_order").reset_index(drop=True)

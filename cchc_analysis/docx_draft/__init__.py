@@ -54,6 +54,7 @@ from cchc_analysis.docx_draft.content import (
     _applies,
     _frame,
     area_reading,
+    basis_lines,
     clause_table,
     task_summary,
 )
@@ -95,7 +96,9 @@ def write_draft(path: Path | str, *, year: int, period_label_vi: str, areas: pd.
         One row per clause: ``area``, ``clause_id``, ``part``, ``year``, ``text_vi`` (verbatim),
         ``quantitative``, ``applies``, ``reason`` (why it does not apply), ``indicator_id``,
         ``value``, ``value_text``, ``target_text``, ``status``, ``status_vi``, ``trend_text``,
-        ``value_2021_2025_text``. Rows without a measure are allowed (their cells show an en dash).
+        ``value_2021_2025_text`` and, optionally, ``indicator_title`` and ``basis_note`` (the sentence on
+        the years of the trend not on the merged basis of 01/07/2025, printed under the area's table).
+        Rows without a measure are allowed (their cells show an en dash).
         The texts are printed as given: no number is computed here.
     tasks : pandas.DataFrame
         ``area``, ``lead_unit``, ``done``, ``late``, ``open`` (counts of tasks).
@@ -142,6 +145,8 @@ def write_draft(path: Path | str, *, year: int, period_label_vi: str, areas: pd.
         applies = rows[_applies(rows)]
         if len(applies):
             clause_table(w, applies, year, code)
+            for line in basis_lines(applies):  # the trend column compares years on different bases
+                w.paragraph(line, italic=True, size=conf.table_font_size_pt + 1)
         for rec in rows[~_applies(rows)].to_dict("records"):
             w.paragraph(f"Không áp dụng đối với Sở: “{short_clause(rec['text_vi'])}”"
                         + (f" ({_text(rec['reason'])})" if not _missing(rec["reason"]) else "") + ".",

@@ -30,7 +30,7 @@ MISSING = "–"
 
 CLAUSE_COLUMNS = ("area", "clause_id", "part", "year", "text_vi", "quantitative", "applies", "reason",
                   "indicator_id", "value", "value_text", "target_text", "status", "status_vi",
-                  "trend_text", "value_2021_2025_text")
+                  "trend_text", "value_2021_2025_text", "indicator_title", "basis_note")
 TASK_COLUMNS = ("area", "lead_unit", "done", "late", "open")
 AREA_COLUMNS = ("area", "title_vi")
 
@@ -172,3 +172,24 @@ def clause_table(w: Writer, rows: pd.DataFrame, year: int, code: str) -> None:
         values.append([str(n), clause, _text(rec["value_text"]), _text(rec["target_text"]),
                        _text(rec["status_vi"]), _text(rec["trend_text"]), _text(rec["value_2021_2025_text"])])
     w.grid(header, values, widths, [a for _, _, a in RESULT_COLUMNS], f"Kết quả thực hiện mục tiêu lĩnh vực {code}")
+
+
+def basis_lines(rows: pd.DataFrame) -> list[str]:
+    """The sentences on the merger basis of the measures of an area's clauses, one per sentence, naming
+    the measures it is about (``basis_note`` as given; none when every year is on the merged basis).
+
+    >>> rows = pd.DataFrame({"indicator_title": ["Biên chế", "Biên chế", "Kinh phí"],
+    ...     "basis_note": ["Số liệu năm 2024 chỉ gồm …", "Số liệu năm 2024 chỉ gồm …", None]})
+    >>> basis_lines(rows)
+    ['Phạm vi số liệu (Biên chế): Số liệu năm 2024 chỉ gồm …']
+    """
+    notes: dict[str, list[str]] = {}
+    for rec in _frame(rows, CLAUSE_COLUMNS, "clauses", ()).to_dict("records"):
+        note = _text(rec["basis_note"], "")
+        if note:
+            titles = notes.setdefault(note, [])
+            title = _text(rec["indicator_title"], "")
+            if title and title not in titles:
+                titles.append(title)
+    return [f"Phạm vi số liệu ({'; '.join(titles)}): {note}" if titles else f"Phạm vi số liệu: {note}"
+            for note, titles in notes.items()]

@@ -64,9 +64,13 @@ def year_basis(units: pd.Series, years: pd.Series, merges: Sequence[Mapping] | N
         ``from``, ``to``, ``effective`` (ISO date); default ``registry/units.yaml``.
     """
     merges = _merges(merges)
-    folded = units.astype("string").fillna("").map(fold)
-    year_values = pd.to_numeric(years, errors="coerce")
-    present = sorted({int(y) for y in year_values.dropna()})
+    # each distinct (unit, year) once: a table has few units and years but may have many rows
+    codes, uniques = pd.factorize(units.astype("string").fillna("").to_numpy())
+    folded = [fold(str(u)) for u in uniques]
+    year_values = pd.to_numeric(pd.Series(years).reset_index(drop=True), errors="coerce")
+    pairs = pd.DataFrame({"unit": codes, "year": year_values}).dropna().drop_duplicates()
+    present = sorted({int(y) for y in pairs["year"]})
+    seen = {(folded[u], int(y)) for u, y in zip(pairs["unit"], pairs["year"], strict=True)}
     names = set(folded)
     expected = [m for m in merges if fold(m["to"]) in names or fold(m["from"]) in names]
     out = {}
@@ -75,7 +79,7 @@ def year_basis(units: pd.Series, years: pd.Series, merges: Sequence[Mapping] | N
         if not [m for m in merges if _before_merger(year, m)]:
             out[year] = "merged"
             continue
-        have = [m for m in before if ((folded == fold(m["from"])) & (year_values == year)).any()]
+        have = [m for m in before if (fold(m["from"]), year) in seen]
         if before and len(have) == len(before):
             out[year] = "merged"
         else:

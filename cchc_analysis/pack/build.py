@@ -249,7 +249,8 @@ class Run:
         from cchc_analysis.pack import draft
 
         with self.timed("dự thảo báo cáo (.docx)"):
-            draft.write_pack_draft(table, tables.read_tasks(self.settings.processed), stage, self.settings.period)
+            draft.write_pack_draft(table, tables.read_tasks(self.settings.processed), stage, self.settings.period,
+                                   processed=self.settings.processed)
 
     def html(self, executed: list[Path], stage: Path) -> None:
         with self.timed("index.html"):

@@ -42,13 +42,21 @@ def period_words(period: Period, start_year: int = 2021) -> str:
     return f"{span} (đến hết {fmt.lower_first(fmt.period_label(period.label))})"
 
 
-def write_pack_draft(table: pd.DataFrame, tasks: pd.DataFrame | None, folder: Path, period: Period) -> Path:
-    """Write the draft of the pack of ``period`` into ``folder`` (figures from ``folder/figures``)."""
-    from cchc_analysis import docx_draft, milestones, views_programme
+def write_pack_draft(table: pd.DataFrame, tasks: pd.DataFrame | None, folder: Path, period: Period,
+                     processed: Path | None = None) -> Path:
+    """Write the draft of the pack of ``period`` into ``folder`` (figures from ``folder/figures``).
+
+    With the ``processed`` folder, each area's table is followed by the sentence on the years up to the
+    review year not on the merged basis of 01/07/2025 (:func:`cchc_analysis.views.merger_notes`).
+    """
+    from cchc_analysis import docx_draft, milestones, views, views_programme
+    from cchc_analysis.indicators import merger
 
     reg = milestones.load_registry()
     start = int((reg.get("programme") or {}).get("start_year", 2021))
-    clauses = views_programme.area_clauses(table, period.year, reg)
+    basis = (None if processed is None
+             else views.merger_notes(merger.read_unit_tables(processed), last_year=period.year, registry=reg))
+    clauses = views_programme.area_clauses(table, period.year, reg, basis=basis)
     clauses = clauses[clauses["part"].isin(DRAFT_PARTS)]  # the programme's own task bullets stay out
     counted = views_programme.area_tasks(tasks, period.label if period.kind != "year" else period.year, reg)
     figures = views_programme.area_figures(Path(folder) / "figures", reg)
