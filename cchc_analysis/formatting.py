@@ -257,7 +257,8 @@ def period_kind(period: str) -> str:
 
 
 def period_label(period: str, *, short: bool = False) -> str:
-    """The Vietnamese name of a period (short form for axis ticks).
+    """The Vietnamese name of a period (short form for axis ticks): :attr:`Period.label_vi
+    <cchc_analysis.periods.Period.label_vi>` with a capital, or :attr:`~cchc_analysis.periods.Period.label_short`.
 
     Examples
     --------
@@ -269,20 +270,7 @@ def period_label(period: str, *, short: bool = False) -> str:
     from cchc_analysis.periods import Period
 
     p = Period.parse(str(period))
-    if not short:
-        return upper_first(p.label_vi)
-    year = p.year
-    if p.kind == "year":
-        return str(year)
-    if p.kind == "half":
-        return f"6T {'đầu' if p.start.month == 1 else 'cuối'}/{year}"
-    if p.kind == "quarter":
-        return f"Q{(p.start.month - 1) // 3 + 1}/{year}"
-    if p.kind == "month":
-        return f"T{p.start.month}/{year}"
-    if p.kind == "span":
-        return f"{p.start.year}–{year}"
-    return p.label_vi
+    return p.label_short if short else upper_first(p.label_vi)
 
 
 def upper_first(text: str) -> str:

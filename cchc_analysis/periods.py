@@ -259,6 +259,26 @@ class Period:
             return f"giai đoạn {s.year}–{e.year}"
         return f"{_date_vi(s)}–{_date_vi(e)}"
 
+    @property
+    def label_short(self) -> str:
+        """The short Vietnamese name, for axis ticks (a date window keeps its :attr:`label_vi`).
+
+        >>> [Period.parse(t).label_short for t in ("2024", "2024-H1", "2024-H2", "2024-Q3", "2024-07", "2021-2025")]
+        ['2024', '6T đầu/2024', '6T cuối/2024', 'Q3/2024', 'T7/2024', '2021–2025']
+        """
+        s, e = self.start, self.end
+        if self.kind == "year":
+            return str(s.year)
+        if self.kind == "half":
+            return f"6T {'đầu' if s.month == 1 else 'cuối'}/{s.year}"
+        if self.kind == "quarter":
+            return f"Q{(s.month - 1) // 3 + 1}/{s.year}"
+        if self.kind == "month":
+            return f"T{s.month}/{s.year}"
+        if self.kind == "span":
+            return f"{s.year}–{e.year}"
+        return self.label_vi
+
     # ------------------------------------------------------------------------------------ questions
     def months(self) -> list[str]:
         """``YYYY-MM`` of every calendar month the period covers in full, in order.

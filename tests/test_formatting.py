@@ -46,6 +46,8 @@ def test_vnd_chooses_ty_or_trieu():
     ("2025-Q4", "Quý IV/2025", "Q4/2025"),
     ("2025-07", "Tháng 7/2025", "T7/2025"),
     ("2025-12", "Tháng 12/2025", "T12/2025"),
+    ("2021-2025", "Giai đoạn 2021–2025", "2021–2025"),
+    ("2023-12-15..2024-12-14", "15/12/2023–14/12/2024", "15/12/2023–14/12/2024"),
 ])
 def test_period_labels(period, long, short):
     assert fmt.period_label(period) == long

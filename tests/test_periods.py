@@ -146,3 +146,10 @@ def test_periods_are_hashable_and_ordered_by_start():
     assert len({a, Period.parse("2024-Q3")}) == 1
     assert sorted([a, b, c])[0] == c
     assert Period.parse("2023") < Period.parse("2024-01")
+
+
+@pytest.mark.parametrize(("text", "short"), [("2024", "2024"), ("2024-H1", "6T đầu/2024"), ("2024-H2", "6T cuối/2024"),
+                                             ("2024-Q4", "Q4/2024"), ("2024-11", "T11/2024"), ("2021-2025", "2021–2025"),
+                                             ("2023-12-15..2024-12-14", "15/12/2023–14/12/2024")])
+def test_short_labels_for_axis_ticks(text, short):
+    assert Period.parse(text).label_short == short
