@@ -284,6 +284,14 @@ def _arrays(model: Model) -> dict[str, np.ndarray]:
     """The dossier columns the ledgers read, as NumPy arrays (flags: filled with False, plus a known mask)."""
     d = model.dossiers
     out = {c: _strings(d[c]) for c in ("dossier_id", "procedure", "procedure_name", "field", "unit")}
+    return {**out, **_flags(model)}
+
+
+@functools.cache
+def _flags(model: Model) -> dict[str, np.ndarray]:
+    """The dossier flags and reception day as NumPy arrays, without the text columns."""
+    d = model.dossiers
+    out = {}
     for flag in ("fee", "paid", "result_file", "eid", "components_digitized", "data_reused", "national_store"):
         out[flag] = d[flag].fillna(False).to_numpy(dtype=bool)
         out[f"{flag}_known"] = d[flag].notna().to_numpy(dtype=bool)
