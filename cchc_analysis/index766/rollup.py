@@ -92,14 +92,16 @@ def _prepared(model: Model) -> dict:
             return np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
         return np.asarray(pd.to_datetime(d[name])).astype("datetime64[D]")
 
-    status = d["status"].astype(str).to_numpy()
-    judge = {"status": status, **{c: day(c) for c in ("received_at", "due_at", "resolved_at", "request1_at",
+    status = d["status"]
+    judge = {**{c: day(c) for c in ("received_at", "due_at", "resolved_at", "request1_at",
                                                       "request2_at", "completed1_at")},
              "supplement_count": d["supplement_count"].to_numpy(dtype="float64", na_value=np.nan),
              "legal_days": d["legal_days"].to_numpy(dtype="float64", na_value=np.nan),
              "legal_calendar": d["legal_calendar"].to_numpy(dtype=bool) if "legal_calendar" in d.columns
              else np.zeros(n, dtype=bool),
-             "closing": np.isin(status, rules.CLOSING_STATUSES), "not_received": np.isin(status, rules.NOT_RECEIVED)}
+             "closing": status.isin(rules.CLOSING_STATUSES).fillna(False).to_numpy(dtype=bool),
+             "not_received": status.isin(rules.NOT_RECEIVED).fillna(False).to_numpy(dtype=bool),
+             "withdrawn": (status == "withdrawn").fillna(False).to_numpy(dtype=bool)}
     cat = model.catalogue
     cat_keys = cat["procedure"].astype(str).to_numpy(dtype=object) if cat is not None else np.array([], dtype=object)
     # factorised on the column itself (no text array per dossier); keys in order of first appearance,
@@ -273,7 +275,7 @@ def _in_hand(prep: dict, periods: list) -> dict[str, dict[str, tuple[np.ndarray,
     the item-by-item path (``tests/test_index766_rollup.py``).
     """
     j = prep["judge"]
-    n = len(j["status"])
+    n = len(j["received_at"])
     if not n or not periods:
         return {}
     keys = {"procedure": (prep["d_proc"], len(prep["proc_names"])), "unit": (prep["d_unit"], len(prep["unit_names"]))}
@@ -301,11 +303,11 @@ def _in_hand(prep: dict, periods: list) -> dict[str, dict[str, tuple[np.ndarray,
     closed = np.flatnonzero(held & closes & (resolved >= bounds[0]) & (resolved < bounds[-1]))
     odd = closed[received[closed] > resolved[closed]]
     closed = closed[received[closed] <= resolved[closed]]
-    final = rules.verdicts({k: v[closed] for k, v in j.items()}, resolved[closed])[2]
+    final = rules.verdicts({k: v[closed] for k, v in j.items()}, resolved[closed], basis=False)[2]
     slot = np.searchsorted(bounds, resolved[closed], side="right") - 1
     cum_closed = {by: tuple(np.vstack([np.zeros((1, c.shape[1])), np.cumsum(c, axis=0)]) for c in part)
                   for by, part in sums(closed, slot, len(bounds), final.astype("float64")).items()}
-    odd_verdict = rules.verdicts({k: v[odd] for k, v in j.items()}, resolved[odd])[2].astype("float64")
+    odd_verdict = rules.verdicts({k: v[odd] for k, v in j.items()}, resolved[odd], basis=False)[2].astype("float64")
 
     # open on a period's last day: judged at each of those days (bisection where lateness only grows)
     ends = np.unique(lasts)
@@ -319,7 +321,7 @@ def _in_hand(prep: dict, periods: list) -> dict[str, dict[str, tuple[np.ndarray,
     while len(active):
         mid = (left[active] + right[active]) // 2
         at = rows[active]
-        on = rules.verdicts({k: v[at] for k, v in j.items()}, ends[mid])[2]
+        on = rules.verdicts({k: v[at] for k, v in j.items()}, ends[mid], basis=False)[2]
         right[active] = np.where(on, right[active], mid)
         left[active] = np.where(on, mid + 1, left[active])
         active = active[left[active] < right[active]]
@@ -343,7 +345,7 @@ def _in_hand(prep: dict, periods: list) -> dict[str, dict[str, tuple[np.ndarray,
         reps = (hi - lo)[rough]
         pair_rows = np.repeat(rough, reps)
         pair_end = np.repeat(lo[rough], reps) + (np.arange(reps.sum()) - np.repeat(np.cumsum(reps) - reps, reps))
-        on = rules.verdicts({k: v[pair_rows] for k, v in j.items()}, ends[pair_end])[2].astype("float64")
+        on = rules.verdicts({k: v[pair_rows] for k, v in j.items()}, ends[pair_end], basis=False)[2].astype("float64")
         for by, part in sums(pair_rows, pair_end, len(ends), on).items():
             open_sums[by] = [o + p for o, p in zip(open_sums[by], part, strict=True)]
 

@@ -193,13 +193,14 @@ def judge_arrays(a: dict[str, np.ndarray], start: dt.date, end: dt.date) -> tupl
     return (in_scope, *verdicts(a, last))
 
 
-def verdicts(a: dict[str, np.ndarray], last: np.datetime64 | np.ndarray) -> tuple[np.ndarray, ...]:
+def verdicts(a: dict[str, np.ndarray], last: np.datetime64 | np.ndarray, basis: bool = True) -> tuple[np.ndarray, ...]:
     """2.1's verdict on every dossier of ``a`` for a period ending on ``last`` (a day, or one day per dossier).
 
     The verdict depends on the period's last day only (its first day decides the scope, not the
     verdict): ``(end_day, pause_days, on_time, days_late, basis)``, each over all the dossiers of ``a``
-    (see :func:`judge_arrays` for ``a``). A dossier closed by ``last`` is judged at its closing date,
-    whatever ``last``.
+    (see :func:`judge_arrays` for ``a``; ``closing``, ``withdrawn`` may be given as bool arrays
+    instead of being read from ``status``). A dossier closed by ``last`` is judged at its closing
+    date, whatever ``last``. With ``basis=False`` the last item is None (saves the text labels).
 
     >>> day = lambda *s: np.array(s, dtype="datetime64[D]")
     >>> a = {"status": np.array(["in_progress"] * 2), "received_at": day("2025-03-03", "2025-03-03"),
@@ -210,10 +211,9 @@ def verdicts(a: dict[str, np.ndarray], last: np.datetime64 | np.ndarray) -> tupl
     >>> verdicts(a, day("2025-03-10", "2025-03-12"))[2].tolist()   # on time on the 10th, 2 days late on the 12th
     [True, False]
     """
-    status = a["status"]
     due, resolved = a["due_at"], a["resolved_at"]
     received = a["received_at"]
-    closing = (a["closing"] if "closing" in a else np.isin(status, CLOSING_STATUSES)) & ~np.isnat(resolved)
+    closing = (a["closing"] if "closing" in a else np.isin(a["status"], CLOSING_STATUSES)) & ~np.isnat(resolved)
     closed_in = closing & (resolved <= last)
     end_day = np.where(closed_in, resolved, last)
 
@@ -242,10 +242,12 @@ def verdicts(a: dict[str, np.ndarray], last: np.datetime64 | np.ndarray) -> tupl
         late_days = late_days.copy()
         late_days[at] = worked - paused - legal[at]
 
-    withdrawn = status == "withdrawn"
-    basis = np.select([withdrawn, many, ~np.isnat(due), use_legal],
-                      ["withdrawn", "many_supplements", "due", "legal"], "no_deadline")
-    on_time = np.where(withdrawn, True, np.where(many, False, late_days <= 0))
-    on_time = np.where(basis == "no_deadline", True, on_time).astype(bool)
+    withdrawn = a["withdrawn"] if "withdrawn" in a else a["status"] == "withdrawn"
+    # without a deadline (no due date, no legal time) late_days is 0: on time, as a withdrawn dossier
+    on_time = withdrawn | (~many & (late_days <= 0))
     days_late = np.where(on_time, 0, np.maximum(late_days, 0)).astype("int64")
-    return end_day, pause, on_time, days_late, basis
+    if not basis:
+        return end_day, pause, on_time, days_late, None
+    labels = np.select([withdrawn, many, ~np.isnat(due), use_legal],
+                       ["withdrawn", "many_supplements", "due", "legal"], "no_deadline")
+    return end_day, pause, on_time, days_late, labels
