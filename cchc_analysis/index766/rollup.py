@@ -32,14 +32,9 @@ import numpy as np
 import pandas as pd
 
 from cchc_analysis.index766 import rules
-from cchc_analysis.index766.model import (
-    PROCEDURE_LEVEL,
-    Model,
-    _flags,
-    _portal_points,
-    as_period,
-)
+from cchc_analysis.index766.model import PROCEDURE_LEVEL, Model, as_period, flag_arrays
 from cchc_analysis.index766.registry import GROUPS, SUBINDICATORS
+from cchc_analysis.index766.scoring import portal_points
 
 __all__ = ["Rollup", "rollup", "UNALLOCATED", "NO_PROCEDURE"]
 
@@ -83,7 +78,7 @@ def _month(days: np.ndarray) -> np.ndarray:
 @functools.cache
 def _prepared(model: Model) -> dict:
     """Per-dossier facts, keys and monthly sums, computed once per model."""
-    a = _flags(model)
+    a = flag_arrays(model)
     d = model.dossiers
     n = len(d)
 
@@ -412,7 +407,7 @@ def rollup(model: Model, periods: Iterable) -> Rollup:
                 sub_scores[sid] = score
                 own_score += score
                 own_max += s["max"]
-            portal, _ = _portal_points(model, p, gid)
+            portal, _ = portal_points(model, p, gid)
             portal_score = float("nan")
             if unknown_max and not np.isnan(portal):
                 portal_score = float(min(unknown_max, max(0.0, portal - own_score)))
