@@ -4,9 +4,10 @@
 item by item for one period, which a notebook needs for its lists of dossiers. The indicator table needs
 only sums, for every month, quarter, half and year of every year: here the per-dossier facts are
 prepared once, the sub-indicators counted on received dossiers are summed by month, procedure and unit
-with one ``bincount`` each and rolled up to quarters, halves and years by cumulative sums, and only 2.1
-and 5.4 (whose scope, the dossiers in hand, is not additive over months) are judged period by period on
-the dossiers that can be in hand during the year. The figures are those of the item-by-item path
+with one ``bincount`` each and rolled up to quarters, halves and years by cumulative sums; 2.1 and 5.4
+(whose scope, the dossiers in hand, is not additive over months) are judged once per dossier closed in
+the periods and once per period end for the dossiers still open then (:func:`_in_hand`). The figures
+are those of the item-by-item path of :mod:`.scoring`
 (``tests/test_index766_rollup.py`` compares the two).
 
 >>> import pandas as pd
@@ -251,11 +252,6 @@ def _counts(model: Model, p, prep: dict, judged: dict) -> tuple[dict, dict, set]
     return totals, keyed, missing
 
 
-def _days(months: np.ndarray) -> np.ndarray:
-    """First day of each month ordinal."""
-    return months.astype("datetime64[M]").astype("datetime64[D]")
-
-
 def _in_hand(prep: dict, periods: list) -> dict[str, dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]]:
     """2.1 and 5.4 per period: dossiers in hand, on time and disliked, summed by procedure and by unit.
 
@@ -265,8 +261,9 @@ def _in_hand(prep: dict, periods: list) -> dict[str, dict[str, tuple[np.ndarray,
     bounds (cumulative sums); the dossiers still open on a period's last day are judged at each of
     the periods' last days they are open on: a dossier open on a day is late from the first such day
     it is late on (its lateness never falls while it stays open), found by bisection, and summed by
-    difference arrays. Dossiers whose supplement was requested before their reception, or closed
-    before it, break that order: they are judged one by one at each day. The figures are those of
+    difference arrays. Dossiers whose supplement was requested before their reception may break that
+    order: they are judged one by one at each day; dossiers closed before their reception, one by one
+    for each period. The figures are those of
     the item-by-item path (``tests/test_index766_rollup.py``).
     """
     j = prep["judge"]
