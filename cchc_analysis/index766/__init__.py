@@ -22,16 +22,9 @@ from cchc_analysis.index766.explain import (
     reconcile,
     what_if,
 )
-from cchc_analysis.index766.model import (
-    PORTAL_PART,
-    PROCEDURE_LEVEL,
-    Model,
-    build,
-    ledger,
-    load_tables,
-    scores,
-)
+from cchc_analysis.index766.model import PORTAL_PART, PROCEDURE_LEVEL, Model, build, load_tables
 from cchc_analysis.index766.registry import GROUP_ORDER, GROUPS, SUBINDICATORS
+from cchc_analysis.index766.scoring import ledger, scores
 
 __all__ = [
     "GROUPS",

@@ -26,15 +26,9 @@ import numpy as np
 import pandas as pd
 
 from cchc_analysis.index766 import rules
-from cchc_analysis.index766.model import (
-    PORTAL_PART,
-    Model,
-    as_period,
-    build,
-    ledger,
-    scores,
-)
+from cchc_analysis.index766.model import PORTAL_PART, Model, as_period, build
 from cchc_analysis.index766.registry import GROUP_ORDER, GROUPS, SUBINDICATORS, in_force
+from cchc_analysis.index766.scoring import ledger, scores
 from cchc_analysis.periods import Period, periods_of_year
 
 __all__ = ["UNALLOCATED", "indicator_rows", "lost_dossiers", "points_lost", "reconcile", "what_if"]

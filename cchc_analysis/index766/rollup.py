@@ -4,9 +4,10 @@
 item by item for one period, which a notebook needs for its lists of dossiers. The indicator table needs
 only sums, for every month, quarter, half and year of every year: here the per-dossier facts are
 prepared once, the sub-indicators counted on received dossiers are summed by month, procedure and unit
-with one ``bincount`` each and rolled up to quarters, halves and years by cumulative sums, and only 2.1
-and 5.4 (whose scope, the dossiers in hand, is not additive over months) are judged period by period on
-the dossiers that can be in hand during the year. The figures are those of the item-by-item path
+with one ``bincount`` each and rolled up to quarters, halves and years by cumulative sums; 2.1 and 5.4
+(whose scope, the dossiers in hand, is not additive over months) are judged once per dossier closed in
+the periods and once per period end for the dossiers still open then (:func:`_in_hand`). The figures
+are those of the item-by-item path of :mod:`.scoring`
 (``tests/test_index766_rollup.py`` compares the two).
 
 >>> import pandas as pd
@@ -32,14 +33,9 @@ import numpy as np
 import pandas as pd
 
 from cchc_analysis.index766 import rules
-from cchc_analysis.index766.model import (
-    PROCEDURE_LEVEL,
-    Model,
-    _arrays,
-    _portal_points,
-    as_period,
-)
+from cchc_analysis.index766.model import PROCEDURE_LEVEL, Model, as_period, flag_arrays
 from cchc_analysis.index766.registry import GROUPS, SUBINDICATORS
+from cchc_analysis.index766.scoring import portal_points
 
 __all__ = ["Rollup", "rollup", "UNALLOCATED", "NO_PROCEDURE"]
 
@@ -83,7 +79,7 @@ def _month(days: np.ndarray) -> np.ndarray:
 @functools.cache
 def _prepared(model: Model) -> dict:
     """Per-dossier facts, keys and monthly sums, computed once per model."""
-    a = _arrays(model)
+    a = flag_arrays(model)
     d = model.dossiers
     n = len(d)
 
@@ -92,21 +88,24 @@ def _prepared(model: Model) -> dict:
             return np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
         return np.asarray(pd.to_datetime(d[name])).astype("datetime64[D]")
 
-    status = d["status"].astype(str).to_numpy()
-    judge = {"status": status, **{c: day(c) for c in ("received_at", "due_at", "resolved_at", "request1_at",
+    status = d["status"]
+    judge = {**{c: day(c) for c in ("received_at", "due_at", "resolved_at", "request1_at",
                                                       "request2_at", "completed1_at")},
              "supplement_count": d["supplement_count"].to_numpy(dtype="float64", na_value=np.nan),
              "legal_days": d["legal_days"].to_numpy(dtype="float64", na_value=np.nan),
              "legal_calendar": d["legal_calendar"].to_numpy(dtype=bool) if "legal_calendar" in d.columns
              else np.zeros(n, dtype=bool),
-             "closing": np.isin(status, rules.CLOSING_STATUSES), "not_received": np.isin(status, rules.NOT_RECEIVED)}
-    proc_text = np.where(pd.isna(a["procedure"]), NO_PROCEDURE, a["procedure"]).astype(object) if n else \
-        np.array([], dtype=object)
+             "closing": status.isin(rules.CLOSING_STATUSES).fillna(False).to_numpy(dtype=bool),
+             "not_received": status.isin(rules.NOT_RECEIVED).fillna(False).to_numpy(dtype=bool),
+             "withdrawn": (status == "withdrawn").fillna(False).to_numpy(dtype=bool)}
     cat = model.catalogue
     cat_keys = cat["procedure"].astype(str).to_numpy(dtype=object) if cat is not None else np.array([], dtype=object)
-    proc_codes, proc_names = pd.factorize(np.concatenate([cat_keys, proc_text]))
-    cat_idx, d_proc = proc_codes[: len(cat_keys)], proc_codes[len(cat_keys):]
-    d_unit, unit_names = pd.factorize(a["unit"].astype(object))
+    # factorised on the column itself (no text array per dossier); keys in order of first appearance,
+    # the catalogue's first
+    d_codes, d_names = pd.factorize(d["procedure"].fillna(NO_PROCEDURE)) if n else (np.array([], "int64"), [])
+    proc_codes, proc_names = pd.factorize(np.concatenate([cat_keys, np.asarray(d_names, dtype=object)]))
+    cat_idx, d_proc = proc_codes[: len(cat_keys)], proc_codes[len(cat_keys):][d_codes]
+    d_unit, unit_names = pd.factorize(d["unit"]) if n else (np.array([], "int64"), [])
     month = _month(a["received_day"]) if n else np.array([], dtype="int64")
     rec = a["received_ok"] & (month >= 0) if n else np.array([], dtype=bool)
     m0 = int(month[rec].min()) if rec.any() else 0
@@ -114,7 +113,7 @@ def _prepared(model: Model) -> dict:
     nm = max(m1 - m0 + 1, 0)
     comps, reused = a["components_digitized"], a["data_reused"]
     subs = {  # sub-indicator: (d: counted, n: passes) over received dossiers
-        "3.3": (np.ones(n, dtype=bool), a["online"]),
+        "3.3": (None, a["online"]),
         "P.A": (a["fee"] & a["paid_known"], a["paid"]),
         "4.1": (a["result_file_known"], a["result_file"]),
         "4.2": (a["components_digitized_known"], comps & a["result_file"]),
@@ -122,31 +121,37 @@ def _prepared(model: Model) -> dict:
         "4.4": (a["national_store_known"], a["national_store"]),
         "4.5b": (a["eid_known"], a["eid"]),
     }
-    mi = np.where(rec, month - m0, 0)
+    at = np.flatnonzero(rec)  # the received dossiers, the only ones summed here
+    mi = month[at] - m0
+    sizes = {"procedure": len(proc_names), "unit": len(unit_names)}
+    cells = {None: mi, "procedure": mi * sizes["procedure"] + d_proc[at], "unit": mi * sizes["unit"] + d_unit[at]}
 
-    def monthly(weights: np.ndarray, keys: np.ndarray | None = None, size: int = 1) -> np.ndarray:
+    def monthly(weights: np.ndarray | None, by: str | None = None) -> np.ndarray:
         """Cumulative monthly sums over received dossiers: shape (months + 1, size)."""
-        w = np.where(rec, weights, 0).astype("float64")
-        idx = mi * size + (keys if keys is not None else 0)
-        sums = np.bincount(idx, weights=w, minlength=nm * size)[: nm * size].reshape(nm, size) if nm else \
-            np.zeros((0, size))
-        return np.vstack([np.zeros((1, size)), np.cumsum(sums, axis=0)])
+        size = sizes[by] if by else 1
+        w = None if weights is None else weights[at]
+        sums = np.bincount(cells[by], weights=w, minlength=nm * size)[: nm * size].astype("float64")
+        out = np.zeros((nm + 1, size))
+        np.cumsum(sums.reshape(nm, size), axis=0, out=out[1:])
+        return out
 
-    cum = {"rec": monthly(np.ones(n)), "paid_known": monthly(a["paid_known"]), "fee": monthly(a["fee"])}
+    cum = {"rec": monthly(None), "paid_known": monthly(a["paid_known"]), "fee": monthly(a["fee"])}
     for sid, (den, num) in subs.items():
         cum[f"{sid}:known"] = monthly(den)
-        for by, keys, size in (("procedure", d_proc, len(proc_names)), ("unit", d_unit, len(unit_names))):
-            cum[f"{sid}:{by}:d"] = monthly(den, keys, size)
-            cum[f"{sid}:{by}:n"] = monthly(den & num, keys, size)
-    for flag in ("online", "paid", "eid"):
-        cum[f"any:{flag}"] = monthly(a[flag], d_proc, len(proc_names))
-    cum["any:rec"] = monthly(np.ones(n), d_proc, len(proc_names))
+        for by in ("procedure", "unit"):
+            cum[f"{sid}:{by}:d"] = monthly(den, by)
+            cum[f"{sid}:{by}:n"] = monthly(num if den is None else den & num, by)
+    for flag in ("online", "paid", "eid", "fee"):
+        cum[f"any:{flag}"] = monthly(a[flag], "procedure")
+    cum["any:rec"] = monthly(None, "procedure")
     cum["eid_known"] = monthly(a["eid_known"])
-    rank = d["service_level"].map({"full": 2, "partial": 1, "none": 0}).astype("float64").to_numpy() if n \
-        else np.array([])
+    if cat is None and n:  # the procedures of the dossiers: provided online when one dossier says so
+        level = d["service_level"].astype("string")
+        cum["any:provided"] = monthly(level.isin(["full", "partial"]).fillna(False).to_numpy(dtype=bool),
+                                      "procedure")
     return {"a": a, "judge": judge, "proc_names": np.asarray(proc_names, dtype=object), "unit_names":
             np.asarray(unit_names, dtype=object), "cat_idx": cat_idx, "d_proc": d_proc, "d_unit": d_unit,
-            "m0": m0, "nm": nm, "month": month, "rec": rec, "cum": cum, "rank": rank}
+            "m0": m0, "nm": nm, "month": month, "rec": rec, "cum": cum}
 
 
 def _range(prep: dict, p) -> tuple[int, int]:
@@ -185,15 +190,8 @@ def _procedure_items(model: Model, prep: dict, lo: int, hi: int) -> dict:
         idx, provided, fee, offered = _catalogue(model)
     else:
         idx = np.flatnonzero(used_count > 0)
-        sel = prep["rec"] & (prep["month"] - prep["m0"] >= lo) & (prep["month"] - prep["m0"] < hi)
-        rank = np.full(len(prep["proc_names"]), np.nan)
-        ranks = prep["rank"][sel]
-        ok = ~np.isnan(ranks)
-        np.fmax.at(rank, prep["d_proc"][sel][ok], ranks[ok])
-        provided = np.isin(rank[idx], (1.0, 2.0))
-        fee_any = np.zeros(len(prep["proc_names"]), dtype=bool)
-        np.logical_or.at(fee_any, prep["d_proc"][sel], prep["a"]["fee"][sel])
-        fee = fee_any[idx]
+        provided = _between(cum["any:provided"], lo, hi)[idx] > 0
+        fee = _between(cum["any:fee"], lo, hi)[idx] > 0
         offered = np.full(len(idx), None, dtype=object)
     return {"idx": idx, "provided": provided, "fee": fee, "offered": offered, "used": used_count[idx] > 0,
             **{flag: _between(cum[f"any:{flag}"], lo, hi)[idx] > 0 for flag in ("online", "paid", "eid")}}
@@ -202,19 +200,16 @@ def _procedure_items(model: Model, prep: dict, lo: int, hi: int) -> dict:
 def _counts(model: Model, p, prep: dict, judged: dict) -> tuple[dict, dict, set]:
     """Per sub-indicator: totals (N, D), per-key sums by procedure and unit, and the subs without data."""
     cum = prep["cum"]
-    n_proc, n_unit = len(prep["proc_names"]), len(prep["unit_names"])
+    n_proc = len(prep["proc_names"])
     lo, hi = _range(prep, p)
     n_rec = _between(cum["rec"], lo, hi)[0]
     keyed: dict[str, dict[str, tuple[np.ndarray, np.ndarray]]] = {}
     missing: set[str] = set()
     if model.dossiers.empty:
         return {}, {}, set(_OWN)
-    # 2.1 and 5.4: the dossiers in hand, judged for this period
-    pos, on_time, dislike = judged["pos"], judged["on_time"], judged["dislike"]
-    for sid, nval in (("2.1", on_time.astype("float64")), ("5.4", 1.0 - (~on_time) - dislike)):
-        keyed[sid] = {by: (np.bincount(keys[pos], weights=nval, minlength=size),
-                           np.bincount(keys[pos], minlength=size).astype("float64"))
-                      for by, keys, size in (("procedure", prep["d_proc"], n_proc), ("unit", prep["d_unit"], n_unit))}
+    # 2.1 and 5.4: the dossiers in hand, judged for this period (N of 5.4: on time less disliked)
+    keyed["2.1"] = {by: (on, count) for by, (count, on, _) in judged.items()}
+    keyed["5.4"] = {by: (on - dislike, count) for by, (count, on, dislike) in judged.items()}
     paid_known = _between(cum["paid_known"], lo, hi)[0] > 0
     has_fee = _between(cum["fee"], lo, hi)[0] > 0
     for sid in RECEIVED_SUBS:
@@ -257,26 +252,110 @@ def _counts(model: Model, p, prep: dict, judged: dict) -> tuple[dict, dict, set]
     return totals, keyed, missing
 
 
-def _judge_year(prep: dict, periods: list) -> dict:
-    """2.1 facts per period, judging only the dossiers that can be in hand during the periods."""
+def _in_hand(prep: dict, periods: list) -> dict[str, dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]]:
+    """2.1 and 5.4 per period: dossiers in hand, on time and disliked, summed by procedure and by unit.
+
+    A period's dossiers in hand are those received by its last day and not closed before its first
+    (:func:`rules.judge_arrays`); the verdict depends on the last day only. So the dossiers closed in
+    the period are judged once, at their closing date, and summed over the days between the periods'
+    bounds (cumulative sums); the dossiers still open on a period's last day are judged at each of
+    the periods' last days they are open on: a dossier open on a day is late from the first such day
+    it is late on (its lateness never falls while it stays open), found by bisection, and summed by
+    difference arrays. Dossiers whose supplement was requested before their reception may break that
+    order: they are judged one by one at each day; dossiers closed before their reception, one by one
+    for each period. The figures are those of
+    the item-by-item path (``tests/test_index766_rollup.py``).
+    """
     j = prep["judge"]
-    if not len(j["status"]):
+    n = len(j["received_at"])
+    if not n or not periods:
         return {}
+    keys = {"procedure": (prep["d_proc"], len(prep["proc_names"])), "unit": (prep["d_unit"], len(prep["unit_names"]))}
+    dislike = prep["a"]["dislike"]
+    received, resolved, req1 = j["received_at"], j["resolved_at"], j["request1_at"]
+    held = ~j["not_received"] & ~np.isnat(received)
+    closes = j["closing"] & ~np.isnat(resolved)
+    firsts = np.array([np.datetime64(p.start, "D") for p in periods])
+    lasts = np.array([np.datetime64(p.end, "D") for p in periods])
+
+    def sums(rows: np.ndarray, slot: np.ndarray, slots: int, on: np.ndarray, dis: np.ndarray | None = None) -> dict:
+        """Per key space: (count, on time, disliked) summed into ``slots`` × keys, for the ``rows`` given."""
+        out = {}
+        for by, (codes, size) in keys.items():
+            cell = slot * size + codes[rows]
+            count = np.bincount(cell, minlength=slots * size)[: slots * size].reshape(slots, size)
+            ons = np.bincount(cell, weights=on, minlength=slots * size)[: slots * size].reshape(slots, size)
+            bad = np.bincount(cell, weights=dislike[rows] if dis is None else dis,
+                              minlength=slots * size)[: slots * size].reshape(slots, size)
+            out[by] = (count.astype("float64"), ons, bad)
+        return out
+
+    # closed in the period: by closing day between the periods' bounds (received after closing: one by one)
+    bounds = np.unique(np.concatenate([firsts, lasts + 1]))
+    closed = np.flatnonzero(held & closes & (resolved >= bounds[0]) & (resolved < bounds[-1]))
+    odd = closed[received[closed] > resolved[closed]]
+    closed = closed[received[closed] <= resolved[closed]]
+    final = rules.verdicts({k: v[closed] for k, v in j.items()}, resolved[closed], basis=False)[2]
+    slot = np.searchsorted(bounds, resolved[closed], side="right") - 1
+    cum_closed = {by: tuple(np.vstack([np.zeros((1, c.shape[1])), np.cumsum(c, axis=0)]) for c in part)
+                  for by, part in sums(closed, slot, len(bounds), final.astype("float64")).items()}
+    odd_verdict = rules.verdicts({k: v[odd] for k, v in j.items()}, resolved[odd], basis=False)[2].astype("float64")
+
+    # open on a period's last day: judged at each of those days (bisection where lateness only grows)
+    ends = np.unique(lasts)
+    lo = np.searchsorted(ends, received, side="left")
+    hi = np.where(closes, np.searchsorted(ends, resolved, side="left"), len(ends))
+    open_ = held & (lo < hi)
+    steady = open_ & (np.isnat(req1) | (req1 >= received))
+    rows = np.flatnonzero(steady)
+    left, right = lo[rows].copy(), hi[rows].copy()  # first end day late on, within [lo, hi]; hi: never
+    active = np.flatnonzero(left < right)
+    while len(active):
+        mid = (left[active] + right[active]) // 2
+        at = rows[active]
+        on = rules.verdicts({k: v[at] for k, v in j.items()}, ends[mid], basis=False)[2]
+        right[active] = np.where(on, right[active], mid)
+        left[active] = np.where(on, mid + 1, left[active])
+        active = active[left[active] < right[active]]
+    first_late = left
+    slots = len(ends) + 1
+    begin, stop = lo[rows], hi[rows]
+    sign = np.concatenate([np.ones(len(rows)), -np.ones(len(rows))])
+    dis = dislike[rows].astype("float64")
+    open_sums = {}
+    for by, (codes, size) in keys.items():
+        k = codes[rows]
+        part = []
+        for m, (a0, a1) in enumerate(((begin, stop), (begin, first_late), (begin, stop))):
+            w = sign * (np.concatenate([dis, dis]) if m == 2 else 1.0)
+            cell = np.concatenate([a0, a1]) * size + np.concatenate([k, k])
+            diff = np.bincount(cell, weights=w, minlength=slots * size)[: slots * size].reshape(slots, size)
+            part.append(np.cumsum(diff, axis=0)[:-1])
+        open_sums[by] = part
+    rough = np.flatnonzero(open_ & ~steady)
+    if len(rough):
+        reps = (hi - lo)[rough]
+        pair_rows = np.repeat(rough, reps)
+        pair_end = np.repeat(lo[rough], reps) + (np.arange(reps.sum()) - np.repeat(np.cumsum(reps) - reps, reps))
+        on = rules.verdicts({k: v[pair_rows] for k, v in j.items()}, ends[pair_end], basis=False)[2].astype("float64")
+        for by, part in sums(pair_rows, pair_end, len(ends), on).items():
+            open_sums[by] = [o + p for o, p in zip(open_sums[by], part, strict=True)]
+
     out = {}
-    by_year: dict[int, list] = {}
-    for p in periods:
-        by_year.setdefault(p.start.year, []).append(p)
-    for chunk in by_year.values():
-        first = np.datetime64(min(p.start for p in chunk), "D")
-        last = np.datetime64(max(p.end for p in chunk), "D")
-        closed_before = j["closing"] & ~np.isnat(j["resolved_at"]) & (j["resolved_at"] < first)
-        keep = np.flatnonzero(~j["not_received"] & ~np.isnat(j["received_at"]) & (j["received_at"] <= last)
-                              & ~closed_before)
-        sub = {k: v[keep] for k, v in j.items()}
-        dislike = prep["a"]["dislike"][keep].astype("float64")
-        for p in chunk:
-            scope, _, _, on_time, _, _ = rules.judge_arrays(sub, p.start, p.end)
-            out[p.label] = {"pos": keep[scope], "on_time": on_time[scope], "dislike": dislike[scope]}
+    for p, first, last in zip(periods, firsts, lasts, strict=True):
+        i0 = int(np.searchsorted(bounds, first))
+        i1 = int(np.searchsorted(bounds, last + 1))
+        e = int(np.searchsorted(ends, last))
+        mine = odd[(resolved[odd] >= first) & (resolved[odd] <= last) & (received[odd] <= last)]
+        extra = sums(mine, np.zeros(len(mine), dtype="int64"), 1,
+                     odd_verdict[np.searchsorted(odd, mine)]) if len(odd) else None
+        per = {}
+        for by in keys:
+            got = [cum[i1] - cum[i0] + opened[e] for cum, opened in zip(cum_closed[by], open_sums[by], strict=True)]
+            if extra is not None:
+                got = [g + x[0] for g, x in zip(got, extra[by], strict=True)]
+            per[by] = tuple(got)
+        out[p.label] = per
     return out
 
 
@@ -300,7 +379,7 @@ def rollup(model: Model, periods: Iterable) -> Rollup:
     """
     periods = [as_period(p) for p in periods]
     prep = _prepared(model)
-    judged = _judge_year(prep, periods) if periods else {}
+    judged = _in_hand(prep, periods)
     groups: list[dict] = []
     lost: dict[str, list] = {"period": [], "group": [], "by": [], "key": [], "points_lost": []}
     extra = np.array([PROCEDURE_LEVEL, UNALLOCATED], dtype=object)
@@ -325,7 +404,7 @@ def rollup(model: Model, periods: Iterable) -> Rollup:
                 sub_scores[sid] = score
                 own_score += score
                 own_max += s["max"]
-            portal, _ = _portal_points(model, p, gid)
+            portal, _ = portal_points(model, p, gid)
             portal_score = float("nan")
             if unknown_max and not np.isnan(portal):
                 portal_score = float(min(unknown_max, max(0.0, portal - own_score)))

@@ -30,6 +30,7 @@ __all__ = [
     "satisfaction_ratio",
     "satisfaction_score",
     "share_score",
+    "verdicts",
 ]
 
 #: Statuses of dossiers never received (out of every dossier rule).
@@ -184,13 +185,35 @@ def judge_arrays(a: dict[str, np.ndarray], start: dt.date, end: dt.date) -> tupl
     basis)``, each over all the dossiers (the caller keeps those in scope).
     """
     first, last = np.datetime64(start, "D"), np.datetime64(end, "D")
-    status = a["status"]
-    received, due, resolved = a["received_at"], a["due_at"], a["resolved_at"]
-    closing = a["closing"] if "closing" in a else np.isin(status, CLOSING_STATUSES)
-    closing = closing & ~np.isnat(resolved)
-    not_received = a["not_received"] if "not_received" in a else np.isin(status, NOT_RECEIVED)
+    received, resolved = a["received_at"], a["resolved_at"]
+    closing = (a["closing"] if "closing" in a else np.isin(a["status"], CLOSING_STATUSES)) & ~np.isnat(resolved)
+    not_received = a["not_received"] if "not_received" in a else np.isin(a["status"], NOT_RECEIVED)
     closed_before = closing & (resolved < first)
     in_scope = ~not_received & ~np.isnat(received) & (received <= last) & ~closed_before
+    return (in_scope, *verdicts(a, last))
+
+
+def verdicts(a: dict[str, np.ndarray], last: np.datetime64 | np.ndarray, basis: bool = True) -> tuple[np.ndarray, ...]:
+    """2.1's verdict on every dossier of ``a`` for a period ending on ``last`` (a day, or one day per dossier).
+
+    The verdict depends on the period's last day only (its first day decides the scope, not the
+    verdict): ``(end_day, pause_days, on_time, days_late, basis)``, each over all the dossiers of ``a``
+    (see :func:`judge_arrays` for ``a``; ``closing``, ``withdrawn`` may be given as bool arrays
+    instead of being read from ``status``). A dossier closed by ``last`` is judged at its closing
+    date, whatever ``last``. With ``basis=False`` the last item is None (saves the text labels).
+
+    >>> day = lambda *s: np.array(s, dtype="datetime64[D]")
+    >>> a = {"status": np.array(["in_progress"] * 2), "received_at": day("2025-03-03", "2025-03-03"),
+    ...      "due_at": day("2025-03-10", "2025-03-10"), "resolved_at": day("NaT", "NaT"),
+    ...      **{c: day("NaT", "NaT") for c in ("request1_at", "request2_at", "completed1_at")},
+    ...      "supplement_count": np.full(2, np.nan), "legal_days": np.full(2, np.nan),
+    ...      "legal_calendar": np.zeros(2, dtype=bool)}
+    >>> verdicts(a, day("2025-03-10", "2025-03-12"))[2].tolist()   # on time on the 10th, 2 days late on the 12th
+    [True, False]
+    """
+    due, resolved = a["due_at"], a["resolved_at"]
+    received = a["received_at"]
+    closing = (a["closing"] if "closing" in a else np.isin(a["status"], CLOSING_STATUSES)) & ~np.isnat(resolved)
     closed_in = closing & (resolved <= last)
     end_day = np.where(closed_in, resolved, last)
 
@@ -219,10 +242,12 @@ def judge_arrays(a: dict[str, np.ndarray], start: dt.date, end: dt.date) -> tupl
         late_days = late_days.copy()
         late_days[at] = worked - paused - legal[at]
 
-    withdrawn = status == "withdrawn"
-    basis = np.select([withdrawn, many, ~np.isnat(due), use_legal],
-                      ["withdrawn", "many_supplements", "due", "legal"], "no_deadline")
-    on_time = np.where(withdrawn, True, np.where(many, False, late_days <= 0))
-    on_time = np.where(basis == "no_deadline", True, on_time).astype(bool)
+    withdrawn = a["withdrawn"] if "withdrawn" in a else a["status"] == "withdrawn"
+    # without a deadline (no due date, no legal time) late_days is 0: on time, as a withdrawn dossier
+    on_time = withdrawn | (~many & (late_days <= 0))
     days_late = np.where(on_time, 0, np.maximum(late_days, 0)).astype("int64")
-    return in_scope, end_day, pause, on_time, days_late, basis
+    if not basis:
+        return end_day, pause, on_time, days_late, None
+    labels = np.select([withdrawn, many, ~np.isnat(due), use_legal],
+                       ["withdrawn", "many_supplements", "due", "legal"], "no_deadline")
+    return end_day, pause, on_time, days_late, labels

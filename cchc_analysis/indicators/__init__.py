@@ -184,8 +184,9 @@ def index766_rows(tables: Mapping[str, pd.DataFrame], reg: Mapping[str, Any], ye
         return pd.DataFrame(columns=COLUMNS)
     from cchc_analysis import index766
 
-    received = pd.to_datetime(d["received_at"]).dropna()
-    years = [int(year)] if year is not None else sorted(set(received.dt.year.astype(int)))
+    received = np.asarray(pd.to_datetime(d["received_at"])).astype("datetime64[Y]")
+    received = received[~np.isnat(received)]
+    years = [int(year)] if year is not None else [int(y) + 1970 for y in np.unique(received.astype("int64"))]
     if not years:
         return pd.DataFrame(columns=COLUMNS)
     rows = index766.indicator_rows(dict(tables), years)
