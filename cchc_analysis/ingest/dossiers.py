@@ -180,9 +180,15 @@ def paid_codes(values: pd.Series) -> pd.Series:
     from cchc_analysis.registry import load
 
     codes = load("vocab")["paid_online_code"]
-    text = values.map(code_text, na_action="ignore")
-    out = values.astype(object).mask(text.isin([str(c) for c in codes["true"]]), True)
-    return out.mask(text.isin([str(c) for c in codes["unknown"]]), None)
+    true, unknown = {str(c) for c in codes["true"]}, {str(c) for c in codes["unknown"]}
+    cells = values.to_numpy(dtype=object)
+    positions, distinct = pd.factorize(cells, use_na_sentinel=True)  # each distinct cell read once
+    texts = [code_text(v) for v in distinct]
+    out = cells.copy()
+    for marks, value in ((true, True), (unknown, None)):
+        hits = np.flatnonzero(np.isin(positions, [i for i, t in enumerate(texts) if t in marks]))
+        out[hits] = value
+    return pd.Series(out, index=values.index, dtype=object)
 
 
 def _unknown_warning(table: SheetTable, name: str, raw: pd.Series, unknown: pd.Series, failed: pd.Series) -> list[str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import struct
 import zipfile
 import zlib
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -88,14 +89,55 @@ def _workbook_part(zf: zipfile.ZipFile, names: set[str]) -> tuple[str, str] | No
     return None
 
 
-def check_zip(path: Path) -> bytes:
-    """Refuse zip bombs and XML entity declarations; return ``xl/styles.xml`` (empty when absent).
+@dataclass
+class PartScan:
+    """What the zip check saw of one worksheet part while inflating it: its size, its first and last
+    bytes, and how often a few byte patterns occur (cell types and styles; see :mod:`read_fast`)."""
+
+    patterns: tuple[bytes, ...]
+    head_bytes: int = 384 * 1024
+    tail_bytes: int = 256 * 1024
+    size: int = 0
+    head: bytes = b""
+    tail: bytes = b""
+    counts: dict[bytes, int] = field(default_factory=dict)
+
+    def feed(self, data: bytes) -> None:
+        if not data:
+            return
+        if len(self.head) < self.head_bytes:
+            self.head += data[: self.head_bytes - len(self.head)]
+        if self.patterns:
+            joined = self.tail[-16:] + data  # a pattern cut in two by the chunk boundary is counted once
+            for pattern in self.patterns:
+                self.counts[pattern] = self.counts.get(pattern, 0) + joined.count(pattern) - self.tail[-16:].count(pattern)
+        if self.tail_bytes:
+            self.tail = (self.tail + data)[-self.tail_bytes:]
+        self.size += len(data)
+
+
+@dataclass
+class ZipFacts:
+    """``xl/styles.xml`` (empty when absent), the head of ``xl/sharedStrings.xml`` and a scan of each worksheet."""
+
+    styles: bytes = b""
+    shared_head: bytes = b""
+    sheets: dict[str, PartScan] = field(default_factory=dict)
+
+
+#: Byte patterns counted in every worksheet (see :func:`cchc_analysis.ingest.read_fast.cell_counts`).
+SCAN_PATTERNS = (b"<v>", b't="s', b't="b')
+
+
+def check_zip(path: Path, scan: bool = False) -> ZipFacts:
+    """Refuse zip bombs and XML entity declarations; return what was seen (styles, and with ``scan`` the
+    worksheets' scans and the head of the shared strings).
 
     The declared sizes are checked first; then every member is inflated in chunks straight from the
-    archive (nothing kept, the output bounded), so that its actual size is known whatever its header
-    says, and compared with the declared size and the ceilings.
+    archive (nothing kept but the scans, the output bounded), so that its actual size is known whatever
+    its header says, and compared with the declared size and the ceilings.
     """
-    styles = b""
+    facts = ZipFacts()
     with zipfile.ZipFile(path) as zf, path.open("rb") as fh:
         infos = zf.infolist()
         declared = sum(i.file_size for i in infos)
@@ -105,24 +147,36 @@ def check_zip(path: Path) -> bytes:
         for info in infos:
             if info.file_size > 16 * 1024**2 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
                 raise ReadError(_bomb_message(info.file_size))
-            size = _inflated_size(fh, zf, info, MAX_UNPACKED_BYTES - total)
+            sink = None
+            if scan and info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+                sink = facts.sheets[info.filename] = PartScan(SCAN_PATTERNS)
+            elif scan and info.filename == "xl/sharedStrings.xml":
+                shared = PartScan((), head_bytes=4 * 1024**2, tail_bytes=0)
+                sink = shared
+            size = _inflated_size(fh, zf, info, MAX_UNPACKED_BYTES - total, sink)
             if size > info.file_size:
                 raise ReadError(_bomb_message(total + size))
             if size < info.file_size:
                 raise ReadError("tệp bảng tính bị hỏng (một phần nén ngắn hơn kích thước khai báo)")
             total += size
             if info.filename == "xl/styles.xml":
-                styles = zf.read(info)
-    return styles
+                facts.styles = zf.read(info)
+            elif sink is not None and not sink.patterns:
+                facts.shared_head = sink.head
+    return facts
 
 
-def _inflated_size(fh: Any, zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> int:
-    """Actual inflated size of a member (stopping just past ``limit``); refuses XML entity declarations."""
+def _inflated_size(fh: Any, zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int, sink: Any = None) -> int:
+    """Actual inflated size of a member (stopping just past ``limit``); refuses XML entity declarations.
+
+    ``sink`` (a :class:`PartScan`), when given, is fed every inflated chunk."""
     if info.compress_type != zipfile.ZIP_DEFLATED:  # stored (or rare methods): let zipfile count
         size = 0
         with zf.open(info) as member:
             while chunk := member.read(1 << 20):
                 _refuse_entities(info, chunk, size)
+                if sink is not None:
+                    sink.feed(chunk)
                 size += len(chunk)
         return size
     fh.seek(info.header_offset)
@@ -141,6 +195,8 @@ def _inflated_size(fh: Any, zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: i
         data = inflater.decompress(chunk, limit - size + 1)
         while True:
             _refuse_entities(info, data, size)
+            if sink is not None:
+                sink.feed(data)
             size += len(data)
             if not inflater.unconsumed_tail or size > limit:
                 break
