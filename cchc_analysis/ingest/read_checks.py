@@ -125,6 +125,8 @@ class ZipFacts:
     sheets: dict[str, PartScan] = field(default_factory=dict)
 
 
+#: How many first bytes of each worksheet part are kept (the top rows, for :mod:`read_fast`).
+SCAN_HEAD_BYTES = 384 * 1024
 #: Byte patterns counted in every worksheet (see :func:`cchc_analysis.ingest.read_fast.cell_counts`).
 SCAN_PATTERNS = (b"<v>", b't="s', b't="b')
 
@@ -149,7 +151,7 @@ def check_zip(path: Path, scan: bool = False) -> ZipFacts:
                 raise ReadError(_bomb_message(info.file_size))
             sink = None
             if scan and info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
-                sink = facts.sheets[info.filename] = PartScan(SCAN_PATTERNS)
+                sink = facts.sheets[info.filename] = PartScan(SCAN_PATTERNS, head_bytes=SCAN_HEAD_BYTES)
             elif scan and info.filename == "xl/sharedStrings.xml":
                 shared = PartScan((), head_bytes=4 * 1024**2, tail_bytes=0)
                 sink = shared
