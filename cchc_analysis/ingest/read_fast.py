@@ -29,10 +29,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cchc_analysis.ingest.base import RawSheet
-from cchc_analysis.ingest.read_checks import PartScan
+from cchc_analysis.ingest.read_checks import PartScan, ZipFacts, check_zip
 
-__all__ = ["FAST_ABOVE_BYTES", "ColumnTail", "fast_sheet", "sheet_parts"]
+__all__ = ["FAST_ABOVE_BYTES", "ColumnTail", "checked_and_fast", "fast_sheet", "prefetch", "sheet_parts", "take_prefetched"]
 
 log = logging.getLogger("cchc_analysis.ingest.readers")
 
@@ -333,7 +332,84 @@ def _column_types(top: _Top) -> dict[int, str]:
     return types
 
 
-def fast_sheet(path: Path, name: str, scan: PartScan, shared_head: bytes, styles: bytes) -> RawSheet | None:
+_LEGACY_FONT_RE = re.compile(rb'<(?:\w+:)?name\s+val="(\.vn[^"]*|vni[^"]*)"', re.IGNORECASE)
+
+
+def checked_and_fast(path: Path) -> tuple[ZipFacts, dict[str, Any]]:
+    """The zip check of an ``xlsx`` workbook (it raises on a zip bomb), and its big sheets read
+    column-wise by name (none when its styles use legacy fonts: those are read cell by cell)."""
+    facts = check_zip(path, scan=True)
+    if _LEGACY_FONT_RE.search(facts.styles):
+        return facts, {}
+    return facts, fast_sheets(path, facts)
+
+
+def fast_sheets(path: Path, facts: ZipFacts) -> dict[str, Any]:
+    """The big worksheets read column-wise, by name; the others are left to the general reader."""
+    import zipfile
+
+    big = {part for part, scan in facts.sheets.items() if scan.size > FAST_ABOVE_BYTES}
+    if not big:
+        return {}
+    try:
+        with zipfile.ZipFile(path) as zf:
+            parts = sheet_parts(zf)
+    except Exception as exc:  # noqa: BLE001 - an unusual package: the general reader decides
+        log.info("%s: %s", path.name, exc)
+        return {}
+    ready = {}
+    for name, part in parts.items():
+        if part in big:
+            sheet = fast_sheet(path, name, facts.sheets[part], facts.shared_head, facts.styles)
+            if sheet is not None:
+                ready[name] = sheet
+    return ready
+
+
+_PREFETCHED: dict[Path, Any] = {}
+
+
+def prefetch(path: Path) -> None:
+    """Start reading an ``xlsx`` workbook in the background (:func:`checked_and_fast`), for
+    :func:`take_prefetched`. The zip check and the engine's parse release the interpreter's lock, so
+    that the command's imports run meanwhile. Anything else than a plain ``xlsx`` is left alone."""
+    import threading
+
+    from cchc_analysis.ingest.read_checks import sniff_zip
+
+    path = Path(path)
+    try:
+        with path.open("rb") as fh:
+            if fh.read(4) != b"PK\x03\x04" or sniff_zip(path) != "xlsx":
+                return
+    except Exception:  # noqa: BLE001 - the reader will say what is wrong
+        return
+    box: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            box["result"] = checked_and_fast(path)
+        except BaseException as exc:  # noqa: BLE001 - handed over to the reader, raised there
+            box["error"] = exc
+
+    thread = threading.Thread(target=run, name="cchc-prefetch", daemon=True)
+    _PREFETCHED[path.resolve()] = (thread, box)
+    thread.start()
+
+
+def take_prefetched(path: Path) -> tuple[ZipFacts, dict[str, Any]] | None:
+    """What :func:`prefetch` read of ``path`` (waiting for it), or None; errors are raised here."""
+    entry = _PREFETCHED.pop(Path(path).resolve(), None)
+    if entry is None:
+        return None
+    thread, box = entry
+    thread.join()
+    if "error" in box:
+        raise box["error"]
+    return box["result"]
+
+
+def fast_sheet(path: Path, name: str, scan: PartScan, shared_head: bytes, styles: bytes) -> Any:
     """The sheet ``name`` read column-wise (see the module docstring), or None to use the general reader."""
     try:
         return _fast_sheet(path, name, scan, shared_head, styles)
@@ -344,7 +420,7 @@ def fast_sheet(path: Path, name: str, scan: PartScan, shared_head: bytes, styles
         return None
 
 
-def _fast_sheet(path: Path, name: str, scan: PartScan, shared_head: bytes, styles: bytes) -> RawSheet | None:
+def _fast_sheet(path: Path, name: str, scan: PartScan, shared_head: bytes, styles: bytes) -> Any:
     import fastexcel
 
     top = _top(scan, shared_head, _date_styles(styles))
@@ -376,6 +452,8 @@ def _fast_sheet(path: Path, name: str, scan: PartScan, shared_head: bytes, style
                       {(r - OVERLAP_ROWS, c): t for (r, c), t in texts.items() if r >= OVERLAP_ROWS},
                       batch.num_rows - OVERLAP_ROWS, width, numeric)
     rows = [r + [""] * (width - len(r)) for r in top.rows]
+    from cchc_analysis.ingest.base import RawSheet  # (pandas: imported once the engine is done)
+
     return RawSheet(path, name, rows, range(1, len(rows) + tail.length + 1), "xlsx", merged, tail=tail)
 
 

@@ -11,8 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from cchc_analysis.ingest.base import RawSheet
-from cchc_analysis.ingest.read_checks import ZipFacts, check_zip, xls_has_filepass
+from cchc_analysis.ingest.read_checks import check_zip, xls_has_filepass
 from cchc_analysis.ingest.read_common import _PROTECTED, ReadError, printable, sheet_skipped
+from cchc_analysis.ingest.read_fast import checked_and_fast, take_prefetched
 from cchc_analysis.ingest.text import convert_legacy, encoding_of_font
 
 log = logging.getLogger("cchc_analysis.ingest.readers")
@@ -21,38 +22,19 @@ _LEGACY_FONT_RE = re.compile(rb'<(?:\w+:)?name\s+val="(\.vn[^"]*|vni[^"]*)"', re
 
 
 def read_zip_workbook(path: Path, fmt: str, skipped: list[str]) -> list[RawSheet]:
-    facts = check_zip(path, scan=fmt == "xlsx")
+    prefetched = take_prefetched(path) if fmt == "xlsx" else None
+    if prefetched is not None:
+        facts, ready = prefetched
+    elif fmt == "xlsx":
+        facts, ready = checked_and_fast(path)
+    else:
+        facts, ready = check_zip(path), {}
     styles = facts.styles
     if fmt == "xlsx-part":  # a valid package whose workbook is not at xl/workbook.xml: openpyxl finds it
         return _read_xlsx_with_fonts(path, skipped, fonts=False)
     if fmt == "xlsx" and _LEGACY_FONT_RE.search(styles):
         return _read_xlsx_with_fonts(path, skipped)
-    ready = _fast_sheets(path, facts) if fmt == "xlsx" else {}
     return _read_calamine(path, fmt, skipped, ready)
-
-
-def _fast_sheets(path: Path, facts: ZipFacts) -> dict[str, RawSheet]:
-    """The big worksheets read column-wise (:mod:`read_fast`), by name; the others are left to calamine."""
-    import zipfile
-
-    from cchc_analysis.ingest.read_fast import FAST_ABOVE_BYTES, fast_sheet, sheet_parts
-
-    big = {part for part, scan in facts.sheets.items() if scan.size > FAST_ABOVE_BYTES}
-    if not big:
-        return {}
-    try:
-        with zipfile.ZipFile(path) as zf:
-            parts = sheet_parts(zf)
-    except Exception as exc:  # noqa: BLE001 - an unusual package: the general reader decides
-        log.info("%s: %s", printable(path.name), exc)
-        return {}
-    ready = {}
-    for name, part in parts.items():
-        if part in big:
-            sheet = fast_sheet(path, name, facts.sheets[part], facts.shared_head, facts.styles)
-            if sheet is not None:
-                ready[name] = sheet
-    return ready
 
 
 def _read_calamine(path: Path, fmt: str, skipped: list[str], ready: dict[str, RawSheet] | None = None) -> list[RawSheet]:
