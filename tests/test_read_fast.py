@@ -167,3 +167,31 @@ def test_unusual_cells_are_read_exactly_or_by_the_general_reader(tmp_path, monke
 def test_a_small_sheet_keeps_the_general_reader(tmp_path):
     path = _workbook(tmp_path / "ds.xlsx", rows=50)
     assert read(path)[0].tail is None  # far below FAST_ABOVE_BYTES
+
+
+def test_a_prefetched_workbook_reads_as_the_same_sheets(tmp_path, monkeypatch, small_top):
+    path = _workbook(tmp_path / "ds.xlsx")
+    monkeypatch.setattr(read_fast, "FAST_ABOVE_BYTES", 0)
+    read_fast.prefetch(path)
+    prefetched = read(path)[0]
+    assert read_fast.take_prefetched(path) is None  # taken once
+    direct = read(path)[0]
+    assert prefetched.tail is not None and prefetched.rows == direct.rows
+    assert [prefetched.tail.row(i) for i in range(prefetched.tail.length)] == \
+        [direct.tail.row(i) for i in range(direct.tail.length)]
+
+
+def test_a_prefetched_zip_bomb_is_refused_when_read(tmp_path, monkeypatch):
+    import zipfile
+
+    from cchc_analysis.ingest.readers import ReadError
+
+    path = tmp_path / "bom.xlsx"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr("xl/workbook.xml", "<workbook/>")
+        zf.writestr("xl/worksheets/sheet1.xml", b"0" * (8 * 1024**2))
+    monkeypatch.setattr(read_checks, "MAX_UNPACKED_BYTES", 4 * 1024**2)
+    read_fast.prefetch(path)
+    with pytest.raises(ReadError, match="bom zip"):
+        read(path)

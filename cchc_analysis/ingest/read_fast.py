@@ -413,10 +413,10 @@ def fast_sheet(path: Path, name: str, scan: PartScan, shared_head: bytes, styles
     """The sheet ``name`` read column-wise (see the module docstring), or None to use the general reader."""
     try:
         return _fast_sheet(path, name, scan, shared_head, styles)
-    except _Unusual as exc:
-        log.info("%s#%s: general reader (%s)", path.name, name, exc)
-        return None
-    except ImportError:
+    except MemoryError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - unusual content or an engine failure: the general reader decides
+        log.info("%s#%s: general reader (%s: %s)", path.name, name, type(exc).__name__, exc)
         return None
 
 
