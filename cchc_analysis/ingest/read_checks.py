@@ -146,12 +146,15 @@ def check_zip(path: Path, scan: bool = False) -> ZipFacts:
         if declared > MAX_UNPACKED_BYTES:
             raise ReadError(_bomb_message(declared))
         total = 0
+        # Without a shared-string table, a t="s…" cell cannot be a text: not counted, it counts as a number.
+        patterns = SCAN_PATTERNS if any(i.filename == "xl/sharedStrings.xml" for i in infos) else \
+            tuple(p for p in SCAN_PATTERNS if p != b't="s')
         for info in infos:
             if info.file_size > 16 * 1024**2 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
                 raise ReadError(_bomb_message(info.file_size))
             sink = None
             if scan and info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
-                sink = facts.sheets[info.filename] = PartScan(SCAN_PATTERNS, head_bytes=SCAN_HEAD_BYTES)
+                sink = facts.sheets[info.filename] = PartScan(patterns, head_bytes=SCAN_HEAD_BYTES)
             elif scan and info.filename == "xl/sharedStrings.xml":
                 shared = PartScan((), head_bytes=4 * 1024**2, tail_bytes=0)
                 sink = shared

@@ -475,7 +475,7 @@ def _check_counts(scan: PartScan, top: _Top, tail: ColumnTail) -> None:
     import pyarrow.compute as pc
 
     def non_text(counts: dict[bytes, int]) -> int:  # t="s" (shared) and t="str" (formula) are texts
-        return counts[b"<v>"] - counts[b't="s']
+        return counts[b"<v>"] - counts.get(b't="s', 0)
 
     if scan.counts[b't="b'] != top.counts[b't="b']:  # a boolean in a float column would pass as 1.0
         raise _Unusual("boolean cells below the top rows")
