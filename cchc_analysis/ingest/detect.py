@@ -456,10 +456,10 @@ def build_table(raw: RawSheet, header: Header, keys: Sequence[str] = (), release
     tail_data = np.flatnonzero(tail_roles_ == "data")
     tail_layout = np.flatnonzero((tail_roles_ == "section") | (tail_roles_ == "total"))
     legacy = _sheet_encoding(raw.rows[: header.last_row + 1])
-    data = _frame(body, data_idx, numbers, mapped, personal=list(header.personal), fallback=legacy,
-                  tail=tail, tail_idx=tail_data)
     layout = _frame(body, layout_idx, numbers, mapped, personal=list(header.personal), fallback=legacy,
                     tail=tail, tail_idx=tail_layout)
+    data = _frame(body, data_idx, numbers, mapped, personal=list(header.personal), fallback=legacy,
+                  tail=tail, tail_idx=tail_data, consume=release)
     layout["role"] = [roles[i] for i in layout_idx] + tail_roles_[tail_layout].tolist()
     if release:
         raw.rows = []
@@ -469,13 +469,17 @@ def build_table(raw: RawSheet, header: Header, keys: Sequence[str] = (), release
 
 def _frame(body: list[list[Any]], idx: list[int], numbers: Sequence[int], mapped: dict[int, str],
            personal: Sequence[int] = (), fallback: str | None = None, tail: Any = None,
-           tail_idx: np.ndarray | None = None) -> pd.DataFrame:
+           tail_idx: np.ndarray | None = None, consume: bool = False) -> pd.DataFrame:
+    """The rows ``idx`` of ``body`` (and ``tail_idx`` of the column-wise ``tail``) as a frame of the mapped
+    columns; with ``consume``, each tail column is dropped once read (memory)."""
     rows = [body[i] for i in idx] if len(idx) != len(body) else body
     arrays = _rows_to_columns(rows, sorted(mapped))
     positions = np.asarray(idx, dtype="int64")
     if tail is not None and tail_idx is not None:
         for col in sorted(mapped):
             cells = tail.cells(col, tail_idx)
+            if consume:
+                tail.columns.pop(col, None)
             arrays[col] = np.concatenate([arrays[col], cells]) if len(arrays[col]) else cells
         positions = np.concatenate([positions, len(body) + np.asarray(tail_idx, dtype="int64")])
     columns: dict[str, Any] = {}
