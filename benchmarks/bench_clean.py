@@ -6,7 +6,8 @@ several times each and interleaved:
 
 (a) ``pandas.read_excel(path, engine="calamine")`` in a fresh Python process (the reference);
 (b) ``python -m cchc_analysis clean FILE --out TMP`` in a fresh Python process;
-(c) for information, the bare Arrow reader (``fastexcel``) that (b) uses for big sheets.
+(c) for information, the bare Arrow reader (``fastexcel``) that (b) uses for big sheets
+    (``ingest/read_fast.py``: the top rows parsed from the sheet's XML, the rest typed column by column).
 
 Each measurement runs the command under a small wrapper process that reports the wall time and the
 peak resident memory of its only child (``resource.getrusage(RUSAGE_CHILDREN)``), so that every
@@ -16,7 +17,10 @@ for (b) are time ≤ 0.6× and memory ≤ 0.7×.
 
 Usage::
 
-    python benchmarks/bench_clean.py [--rows 200000] [--runs 3] [--keep FILE]
+    python benchmarks/bench_clean.py [--rows 200000] [--runs 3] [--keep FILE | --file EXPORT]
+
+``--keep FILE`` makes the export once and keeps it for later runs; ``--file EXPORT`` measures an
+existing export (any dossier list) as it is.
 """
 
 from __future__ import annotations
@@ -113,10 +117,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rows", type=int, default=200_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--keep", type=Path, help="reuse (or create) the generated export at this path")
+    parser.add_argument("--file", type=Path, help="measure this existing export (never made nor changed)")
     args = parser.parse_args(argv)
+    if args.file is not None and not args.file.is_file():
+        parser.error(f"no such export: {args.file}")
 
     with tempfile.TemporaryDirectory(prefix="cchc-bench-") as tmp:
-        export = args.keep or Path(tmp) / "danh_sach_ho_so.xlsx"
+        export = args.file or args.keep or Path(tmp) / "danh_sach_ho_so.xlsx"
         if not export.is_file():
             t = time.perf_counter()
             make_export(export, args.rows)

@@ -24,6 +24,10 @@ EXIT_USAGE = 2
 
 
 def _cmd_clean(args: argparse.Namespace) -> int:
+    if len(args.inputs) == 1 and Path(args.inputs[0]).is_file():  # one workbook: its parse starts now,
+        from cchc_analysis.ingest.read_fast import prefetch  # while the modules below are imported
+
+        prefetch(Path(args.inputs[0]))
     from cchc_analysis.ingest.pipeline import available_kinds, clean
 
     kinds = list(available_kinds())

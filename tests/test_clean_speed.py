@@ -78,15 +78,15 @@ def _tricky_workbook(path):
 def test_calamine_rows_are_read_exactly_with_each_text_shared(tmp_path, monkeypatch, chunk):
     from python_calamine import CalamineWorkbook
 
-    from cchc_analysis.ingest import readers
+    from cchc_analysis.ingest import read_workbook, readers
 
-    monkeypatch.setattr(readers, "SHARE_ABOVE_CELLS", 0)  # the path of big sheets, on a small one
-    monkeypatch.setattr(readers, "_SHARE_CHUNK", chunk)  # chunk boundaries inside the table, or one chunk
+    monkeypatch.setattr(read_workbook, "SHARE_ABOVE_CELLS", 0)  # the path of big sheets, on a small one
+    monkeypatch.setattr(read_workbook, "_SHARE_CHUNK", chunk)  # chunk boundaries inside the table, or one chunk
     path = tmp_path / "tricky.xlsx"
     _tricky_workbook(path)
     workbook = CalamineWorkbook.from_path(str(path))
     sheet = workbook.get_sheet_by_name("Danh sách")
-    exact, shared = sheet.to_python(skip_empty_area=False), readers._shared_rows(sheet)
+    exact, shared = sheet.to_python(skip_empty_area=False), read_workbook._shared_rows(sheet)
     assert shared == exact and [[type(v) for v in r] for r in shared] == [[type(v) for v in r] for r in exact]
     assert len(shared) == 9 and all(len(r) == 7 for r in shared) and shared[0] == [""] * 7
     sheets = readers.read(path)

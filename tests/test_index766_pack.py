@@ -226,7 +226,7 @@ def test_legal_time_from_procedure_terms_judges_dossiers_without_a_due_date():
 
 
 def test_payment_codes_one_and_two_are_paid_online_three_is_unknown():
-    from cchc_analysis.ingest.values import map_flags
+    from cchc_analysis.ingest.labels import map_flags
 
     flags, unknown = map_flags(paid_codes(pd.Series(["1", 2, 3.0, "0", "Có", "Không", None], dtype=object)))
     assert flags.tolist() == [True, True, pd.NA, False, True, False, pd.NA]

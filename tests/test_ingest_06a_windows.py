@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 from test_ingest_layout import FORM_06A, MERGES_06A
 
+from cchc_analysis.ingest.dates import period_from_title
 from cchc_analysis.ingest.pipeline import clean
 from cchc_analysis.ingest.report06a import window_period
-from cchc_analysis.ingest.values import parse_period
 
 
 def _form(title_lines: list[str]) -> list[list]:
@@ -38,11 +38,11 @@ def _clean(exports, tmp_path, name: str, title_lines: list[str]):
     (["Kỳ báo cáo: Năm 2025", "(Từ ngày 15/12/2024 đến ngày 14/12/2025)"], ("2024-12-15", "2025-12-14")),
 ])
 def test_title_windows_are_read_as_written(lines, expected):
-    assert parse_period(lines) == tuple(dt.date.fromisoformat(d) for d in expected)
+    assert period_from_title(lines) == tuple(dt.date.fromisoformat(d) for d in expected)
 
 
 def test_a_reversed_range_is_no_period():
-    assert parse_period(["Từ ngày 14/12/2025 đến ngày 15/12/2024"]) is None
+    assert period_from_title(["Từ ngày 14/12/2025 đến ngày 15/12/2024"]) is None
 
 
 @pytest.mark.parametrize(("start", "end", "label"), [

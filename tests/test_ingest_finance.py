@@ -7,8 +7,8 @@ import pytest
 import xlsxwriter
 
 from cchc_analysis.ingest.finance import money_factor
+from cchc_analysis.ingest.numbers import parse_numbers
 from cchc_analysis.ingest.pipeline import clean
-from cchc_analysis.ingest.values import parse_numbers
 from cchc_analysis.quality import quarantine_frame
 
 UNIT_A, UNIT_B = "Trung tâm Khuyến công", "Trung tâm Xúc tiến thương mại"

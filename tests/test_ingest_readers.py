@@ -7,7 +7,7 @@ import zipfile
 
 import pytest
 
-from cchc_analysis.ingest import readers
+from cchc_analysis.ingest import read_checks, read_text
 from cchc_analysis.ingest.readers import ReadError, read, sniff
 
 ROWS = [["Mã hồ sơ", "Ngày tiếp nhận", "Trạng thái"], ["00123", "02/03/2024", "Đã trả kết quả"],
@@ -86,7 +86,7 @@ def test_text_exports_in_any_encoding_and_separator(exports, encoding, delimiter
 
 
 def test_windows_1258_decodes_to_nfc():
-    assert readers.decode_text(b"Ng\xfd\xf5\xecc") == "Ngước"  # ư + ớ as base letters and combining tones
+    assert read_text.decode_text(b"Ng\xfd\xf5\xecc") == "Ngước"  # ư + ớ as base letters and combining tones
 
 
 def test_csv_record_numbers_count_a_multiline_field_once(exports):
@@ -136,7 +136,7 @@ def test_zip_bomb_is_refused_before_parsing(exports, monkeypatch):
         zf.writestr("[Content_Types].xml", "<Types/>")
         zf.writestr("xl/workbook.xml", "<workbook/>")
         zf.writestr("xl/worksheets/sheet1.xml", b"0" * (8 * 1024**2))
-    monkeypatch.setattr(readers, "MAX_UNPACKED_BYTES", 4 * 1024**2)
+    monkeypatch.setattr(read_checks, "MAX_UNPACKED_BYTES", 4 * 1024**2)
     with pytest.raises(ReadError, match="bom zip"):
         read(path)
 

@@ -21,10 +21,11 @@ from hypothesis import strategies as st
 
 from cchc_analysis import intake
 from cchc_analysis.ingest.base import RawSheet
+from cchc_analysis.ingest.dates import parse_dates
 from cchc_analysis.ingest.detect import find_header, synonyms
+from cchc_analysis.ingest.labels import map_vocab, match_vocab, read_label
 from cchc_analysis.ingest.pipeline import clean
 from cchc_analysis.ingest.text import fold
-from cchc_analysis.ingest.values import map_vocab, match_vocab, parse_dates, read_label
 from cchc_analysis.quality import vocabulary_gaps
 from cchc_analysis.registry import load
 

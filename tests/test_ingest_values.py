@@ -9,7 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cchc_analysis.ingest.values import as_int, as_text, map_flags, map_vocab, parse_dates, parse_period
+from cchc_analysis.ingest.dates import parse_dates, period_from_title
+from cchc_analysis.ingest.labels import map_flags, map_vocab
+from cchc_analysis.ingest.numbers import as_int, as_text
 
 
 def _dates(*cells):
@@ -135,9 +137,9 @@ def test_a_count_with_thousands_marks_is_read(text, expected):
     (["Kỳ báo cáo: Năm 2023"], ("2023-01-01", "2023-12-31")),
 ])  # fmt: skip
 def test_reporting_periods_from_title_lines(lines, expected):
-    start, end = parse_period(lines)
+    start, end = period_from_title(lines)
     assert (start.isoformat(), end.isoformat()) == expected
 
 
 def test_no_period_in_title():
-    assert parse_period(["DANH SÁCH HỒ SƠ"]) is None
+    assert period_from_title(["DANH SÁCH HỒ SƠ"]) is None

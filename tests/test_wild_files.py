@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from cchc_analysis.ingest import readers
+from cchc_analysis.ingest import read_workbook
 from cchc_analysis.ingest.inputs import iter_inputs
 from cchc_analysis.ingest.pipeline import clean, expand_inputs
 from cchc_analysis.ingest.readers import ReadError, printable, read, sniff
@@ -255,7 +255,7 @@ def test_a_multiline_english_engine_message_becomes_one_vietnamese_line(tmp_path
     def boom(*args, **kwargs):
         raise RuntimeError("Cell limit exceeded:\nrow 1048577 > 1048576\x00")
 
-    monkeypatch.setattr(readers, "_read_calamine", boom)
+    monkeypatch.setattr(read_workbook, "_read_calamine", boom)
     with pytest.raises(ReadError) as info:
         read(path)
     message = str(info.value)

@@ -115,6 +115,9 @@ class RawSheet:
         Merged ranges ``((row0, col0), (row1, col1))`` as indexes into ``rows`` (0-based).
     cache : dict
         Scratch space of the header finder (header candidates shared between kinds).
+    tail : ColumnTail or None
+        For a big sheet read column-wise (:mod:`cchc_analysis.ingest.read_fast`), the rows below
+        ``rows``, column by column; ``row_numbers`` then covers ``rows`` and the tail.
     """
 
     file: Path
@@ -124,6 +127,7 @@ class RawSheet:
     fmt: str = ""
     merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
     cache: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
+    tail: Any = field(default=None, repr=False, compare=False)
 
     @property
     def label(self) -> str:

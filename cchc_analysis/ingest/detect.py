@@ -36,7 +36,7 @@ from cchc_analysis.ingest.base import Header, RawSheet, SheetTable
 from cchc_analysis.ingest.text import clean_text, detect_legacy, fold, fold_key, inspect_texts
 from cchc_analysis.registry import load
 
-__all__ = ["build_table", "by_structure", "classify_rows", "find_header", "known_headers", "synonyms"]
+__all__ = ["build_table", "by_structure", "classify_more", "classify_rows", "find_header", "known_headers", "synonyms"]
 
 #: Personal columns handed to kinds (to make the keyed applicant pseudonym); the others are never read.
 KEYED_PERSONAL = ("applicant_id", "applicant_name", "applicant_phone")
@@ -347,8 +347,13 @@ def classify_rows(rows: Sequence[Sequence[Any]], keys: Sequence[int] = ()) -> li
     >>> classify_rows([["II", "Lĩnh vực công nghiệp", 3, 4], ["I. Thương mại", ""], ["", "H-9"]], keys=[1])
     ['section', 'section', 'data']
     """
+    return classify_more(rows, keys)[0]
+
+
+def classify_more(rows: Sequence[Sequence[Any]], keys: Sequence[int] = (), in_footer: bool = False) -> tuple[list[str], bool]:
+    """:func:`classify_rows` of rows that follow others: whether a footer had started above goes in and
+    comes out with the roles (so that a sheet can be classified in parts)."""
     roles = []
-    in_footer = False
     lead = _LEAD_CHARS
     for row in rows:
         if type(row) is not list:
@@ -364,7 +369,7 @@ def classify_rows(rows: Sequence[Sequence[Any]], keys: Sequence[int] = ()) -> li
         role = _row_role(row, filled, in_footer, keys)
         in_footer = in_footer or role == "footer"
         roles.append(role)
-    return roles
+    return roles, in_footer
 
 
 def _rows_to_columns(rows: list[list[Any]], wanted: Sequence[int]) -> dict[int, np.ndarray]:
@@ -435,26 +440,48 @@ def build_table(raw: RawSheet, header: Header, keys: Sequence[str] = (), release
     numbers = raw.row_numbers[start:]
     mapped = {**header.columns, **{c: n for c, n in header.personal.items() if n in KEYED_PERSONAL}}
     key_cols = [c for c, n in header.columns.items() if n in keys]
-    roles = classify_rows(body, key_cols)
+    roles, in_footer = classify_more(body, key_cols)
     enc = _sheet_encoding(raw.rows[: header.rows[0]])
     title = [" ".join(_text(v, enc) for v in row if v not in ("", None)) for row in raw.rows[: header.rows[0]]]
     title = [t for t in title if t]
 
+    tail = raw.tail
+    tail_roles_ = np.empty(0, dtype=object)
+    if tail is not None:
+        from cchc_analysis.ingest.tail_table import tail_roles
+
+        tail_roles_ = tail_roles(tail, key_cols, in_footer, SPARSE, _LEAD_CHARS, classify_more)
     data_idx = [i for i, r in enumerate(roles) if r == "data"]
     layout_idx = [i for i, r in enumerate(roles) if r in ("section", "total")]
+    tail_data = np.flatnonzero(tail_roles_ == "data")
+    tail_layout = np.flatnonzero((tail_roles_ == "section") | (tail_roles_ == "total"))
     legacy = _sheet_encoding(raw.rows[: header.last_row + 1])
-    data = _frame(body, data_idx, numbers, mapped, personal=list(header.personal), fallback=legacy)
-    layout = _frame(body, layout_idx, numbers, mapped, personal=list(header.personal), fallback=legacy)
-    layout["role"] = [roles[i] for i in layout_idx]
+    layout = _frame(body, layout_idx, numbers, mapped, personal=list(header.personal), fallback=legacy,
+                    tail=tail, tail_idx=tail_layout)
+    data = _frame(body, data_idx, numbers, mapped, personal=list(header.personal), fallback=legacy,
+                  tail=tail, tail_idx=tail_data, consume=release)
+    layout["role"] = [roles[i] for i in layout_idx] + tail_roles_[tail_layout].tolist()
     if release:
         raw.rows = []
+        raw.tail = None
     return SheetTable(raw=raw, header=header, data=data, layout=layout, title=title)
 
 
 def _frame(body: list[list[Any]], idx: list[int], numbers: Sequence[int], mapped: dict[int, str],
-           personal: Sequence[int] = (), fallback: str | None = None) -> pd.DataFrame:
+           personal: Sequence[int] = (), fallback: str | None = None, tail: Any = None,
+           tail_idx: np.ndarray | None = None, consume: bool = False) -> pd.DataFrame:
+    """The rows ``idx`` of ``body`` (and ``tail_idx`` of the column-wise ``tail``) as a frame of the mapped
+    columns; with ``consume``, each tail column is dropped once read (memory)."""
     rows = [body[i] for i in idx] if len(idx) != len(body) else body
     arrays = _rows_to_columns(rows, sorted(mapped))
+    positions = np.asarray(idx, dtype="int64")
+    if tail is not None and tail_idx is not None:
+        for col in sorted(mapped):
+            cells = tail.cells(col, tail_idx)
+            if consume:
+                tail.columns.pop(col, None)
+            arrays[col] = np.concatenate([arrays[col], cells]) if len(arrays[col]) else cells
+        positions = np.concatenate([positions, len(body) + np.asarray(tail_idx, dtype="int64")])
     columns: dict[str, Any] = {}
     for col, name in sorted(mapped.items()):
         values = _normalise_column(arrays.pop(col), clean=col not in personal, fallback=fallback)
@@ -462,5 +489,5 @@ def _frame(body: list[list[Any]], idx: list[int], numbers: Sequence[int], mapped
             values = np.where(pd.isna(columns[name]), values, columns[name])
         columns[name] = values
     frame = pd.DataFrame({k: pd.Series(v, dtype=object, copy=False) for k, v in columns.items()})
-    frame["row"] = np.asarray(numbers, dtype="int64")[np.asarray(idx, dtype="int64")]
+    frame["row"] = np.asarray(numbers, dtype="int64")[positions]
     return frame

@@ -31,9 +31,11 @@ import pandera.pandas as pa
 
 from cchc_analysis import schemas
 from cchc_analysis.ingest.base import Header, RawSheet, SheetTable
+from cchc_analysis.ingest.dates import parse_dates
 from cchc_analysis.ingest.detect import find_header, synonyms
 from cchc_analysis.ingest.kit import merged_synonyms, sources
-from cchc_analysis.ingest.values import as_text, map_flags, parse_dates, parse_numbers
+from cchc_analysis.ingest.labels import map_flags
+from cchc_analysis.ingest.numbers import as_text, parse_numbers
 
 __all__ = ["EVENTS", "FACTS", "SECTION", "extract", "locate", "tables"]
 

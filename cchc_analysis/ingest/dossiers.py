@@ -28,8 +28,10 @@ import pandas as pd
 
 from cchc_analysis.ingest import dossier_extras
 from cchc_analysis.ingest.base import CleanContext, Kind, KindResult, SheetTable
+from cchc_analysis.ingest.dates import parse_dates, period_from_title
 from cchc_analysis.ingest.kit import Faults, conflict_reason, date_reason, sources, unknown_label_reason
-from cchc_analysis.ingest.values import as_text, map_flags, map_vocab, match_vocab, parse_dates, parse_period
+from cchc_analysis.ingest.labels import map_flags, map_vocab, match_vocab
+from cchc_analysis.ingest.numbers import as_text
 from cchc_analysis.quality import SheetCounts
 from cchc_analysis.schemas import DOSSIERS
 
@@ -65,7 +67,7 @@ def _period(table: SheetTable, received: pd.Series) -> tuple[dt.date, dt.date] |
     """The data's own period: the one named in the title block (else the median reception date),
     widened over reception dates that follow on from it without a gap of :data:`PERIOD_MARGIN_YEARS`
     years. A date far from this block (a typed 2042 for 2024) stands out; a long export does not."""
-    named = parse_period(table.title)
+    named = period_from_title(table.title)
     stamps = np.sort(received.dropna().to_numpy(dtype="datetime64[us]").astype("int64"))
     if not len(stamps):
         return named
@@ -174,13 +176,19 @@ def paid_codes(values: pd.Series) -> pd.Series:
     >>> paid_codes(pd.Series([1, "2", 3.0, 0, "Có", None], dtype=object)).tolist()
     [True, True, None, 0, 'Có', None]
     """
-    from cchc_analysis.ingest.values import _code_text
+    from cchc_analysis.ingest.numbers import code_text
     from cchc_analysis.registry import load
 
     codes = load("vocab")["paid_online_code"]
-    text = values.map(_code_text, na_action="ignore")
-    out = values.astype(object).mask(text.isin([str(c) for c in codes["true"]]), True)
-    return out.mask(text.isin([str(c) for c in codes["unknown"]]), None)
+    true, unknown = {str(c) for c in codes["true"]}, {str(c) for c in codes["unknown"]}
+    cells = values.to_numpy(dtype=object)
+    positions, distinct = pd.factorize(cells, use_na_sentinel=True)  # each distinct cell read once
+    texts = [code_text(v) for v in distinct]
+    out = cells.copy()
+    for marks, value in ((true, True), (unknown, None)):
+        hits = np.flatnonzero(np.isin(positions, [i for i, t in enumerate(texts) if t in marks]))
+        out[hits] = value
+    return pd.Series(out, index=values.index, dtype=object)
 
 
 def _unknown_warning(table: SheetTable, name: str, raw: pd.Series, unknown: pd.Series, failed: pd.Series) -> list[str]:

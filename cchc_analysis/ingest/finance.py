@@ -18,7 +18,7 @@ Rows below the header:
   the row above (merged cells). Rows without figures (notes, signatures) are not data rows.
 
 Amounts are read as numbers or as Vietnamese text (``2.838,0``, ``441,5``; see
-:func:`~cchc_analysis.ingest.values.parse_numbers`) and converted to whole đồng with the ``Đơn vị
+:func:`~cchc_analysis.ingest.numbers.parse_numbers`) and converted to whole đồng with the ``Đơn vị
 tính`` of the title block or of the header (``triệu đồng`` × 1 000 000; ``registry/vocab.yaml``:
 ``amount_unit``). A sheet that does not say its unit is quarantined rather than guessed. A sheet
 without a category column (units × funding only) gives the category :data:`WHOLE_SPENDING`.
@@ -51,8 +51,9 @@ import pandas as pd
 from cchc_analysis.ingest.base import CleanContext, Header, Kind, KindResult, RawSheet, SheetTable
 from cchc_analysis.ingest.detect import find_header
 from cchc_analysis.ingest.kit import PatternSynonyms, split_overlaps
+from cchc_analysis.ingest.labels import map_vocab
+from cchc_analysis.ingest.numbers import as_text, format_vn, parse_numbers
 from cchc_analysis.ingest.text import fold, fold_key
-from cchc_analysis.ingest.values import as_text, format_vn, map_vocab, parse_numbers
 from cchc_analysis.quality import QuarantineRecord, SheetCounts
 from cchc_analysis.registry import load
 

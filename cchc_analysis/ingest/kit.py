@@ -23,8 +23,8 @@ import numpy as np
 import pandas as pd
 
 from cchc_analysis.ingest.base import SheetTable
+from cchc_analysis.ingest.numbers import as_text
 from cchc_analysis.ingest.text import clean_text
-from cchc_analysis.ingest.values import as_text
 from cchc_analysis.io import excel_safe
 from cchc_analysis.quality import QUARANTINE_COLUMNS
 
@@ -110,7 +110,7 @@ def date_reason(label: str, problem: pd.Series, raw: pd.Series) -> pd.Series:
     label : str
         How the column is named to analysts (``ngày tiếp nhận``).
     problem : pandas.Series
-        Per cell, ``impossible`` or ``unreadable`` (as :func:`~cchc_analysis.ingest.values.parse_dates`
+        Per cell, ``impossible`` or ``unreadable`` (as :func:`~cchc_analysis.ingest.dates.parse_dates`
         gives them).
     raw : pandas.Series
         The raw cells; an impossible ``mm/dd/yyyy``-looking text gets a reason saying so.

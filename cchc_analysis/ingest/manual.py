@@ -31,9 +31,10 @@ import numpy as np
 import pandas as pd
 
 from cchc_analysis.ingest.base import CleanContext, Header, Kind, KindResult, SheetTable
+from cchc_analysis.ingest.dates import period_from_title
 from cchc_analysis.ingest.kit import Faults, free_text, settle_overlaps, split_overlaps, typed_sheets
+from cchc_analysis.ingest.numbers import parse_numbers
 from cchc_analysis.ingest.text import fold
-from cchc_analysis.ingest.values import parse_numbers, parse_period
 from cchc_analysis.registry import load
 from cchc_analysis.schemas import MANUAL_INDICATORS
 
@@ -55,7 +56,7 @@ def period_code(value: object) -> str | None:
     """The period of a cell as ``YYYY``, ``YYYY-H1``, ``YYYY-Q3`` or ``YYYY-MM``; None when unreadable.
 
     Accepts years as numbers or text, the codes themselves, ``MM/YYYY`` and the Vietnamese wordings of
-    report titles (read by :func:`cchc_analysis.ingest.values.parse_period`).
+    report titles (read by :func:`cchc_analysis.ingest.dates.period_from_title`).
 
     >>> period_code("Năm 2023"), period_code("2025-Q1"), period_code(1999), period_code("2024-13")
     ('2023', '2025-Q1', None, None)
@@ -78,7 +79,7 @@ def period_code(value: object) -> str | None:
         if part[0] in "hq":
             return f"{year}-{part.upper()}"
         return f"{year}-{int(part):02d}" if 1 <= int(part) <= 12 else None
-    span = parse_period([str(value)])
+    span = period_from_title([str(value)])
     return _span_code(span) if span and _year_ok(span[0].year) else None
 
 

@@ -31,9 +31,10 @@ import pandera.pandas as pa
 from cchc_analysis import schemas
 from cchc_analysis.index766.registry import GROUPS, total_tolerance
 from cchc_analysis.ingest.base import CleanContext, Header, Kind, KindResult, SheetTable
+from cchc_analysis.ingest.dates import period_from_title
 from cchc_analysis.ingest.kit import Faults, sources
+from cchc_analysis.ingest.numbers import as_text, parse_numbers
 from cchc_analysis.ingest.text import fold
-from cchc_analysis.ingest.values import as_text, parse_numbers, parse_period
 from cchc_analysis.periods import Period, PeriodError
 from cchc_analysis.quality import SheetCounts
 
@@ -88,7 +89,7 @@ def period_from_name(name: str) -> str | None:
 
 
 def _period(table: SheetTable) -> Period | None:
-    span = parse_period(table.title)
+    span = period_from_title(table.title)
     if span:
         try:
             return Period.window(*span)

@@ -142,7 +142,7 @@ def applicant_keys(ids: pd.Series | None, names: pd.Series | None, phones: pd.Se
     n = max((len(s) for s in (ids, names, phones) if s is not None), default=0)
     identity = _identity(ids, names, phones, n)
     codes, distinct = pd.factorize(identity)  # many dossiers share an applicant: hash each identity once
-    digests = np.array(_hmac_hex(key, [str(v) for v in distinct]) + [None], dtype=object)
+    digests = np.array(_hmac_hex(key, [str(v) for v in np.asarray(distinct, dtype=object)]) + [None], dtype=object)
     out = digests[codes]  # code -1 (no identity) picks the trailing None
     return pd.Series(out, index=identity.index, dtype="string")
 

@@ -40,9 +40,10 @@ import pandas as pd
 
 from cchc_analysis.ingest.base import CleanContext, Header, Kind, KindResult, SheetTable
 from cchc_analysis.ingest.kit import Faults, settle_overlaps, sources, split_overlaps, typed_sheets
+from cchc_analysis.ingest.labels import map_flags, map_vocab
+from cchc_analysis.ingest.numbers import as_text
 from cchc_analysis.ingest.sections import sentence_case, strip_numeral
 from cchc_analysis.ingest.text import fold
-from cchc_analysis.ingest.values import as_text, map_flags, map_vocab
 from cchc_analysis.schemas import PROCEDURE_TERMS, PROCEDURES
 
 __all__ = ["KINDS", "clean", "legal_days", "procedure_codes"]

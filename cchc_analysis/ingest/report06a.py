@@ -34,9 +34,10 @@ from collections.abc import Mapping
 import pandas as pd
 
 from cchc_analysis.ingest.base import CleanContext, Header, Kind, KindResult, RawSheet, SheetTable
+from cchc_analysis.ingest.dates import period_from_title
 from cchc_analysis.ingest.detect import MAX_SCAN_ROWS, _label_options, find_header
+from cchc_analysis.ingest.numbers import as_int, as_text
 from cchc_analysis.ingest.text import fold
-from cchc_analysis.ingest.values import as_int, as_text, parse_period
 from cchc_analysis.periods import Period
 from cchc_analysis.quality import QuarantineRecord, SheetCounts
 from cchc_analysis.schemas import REPORT06A, REPORT06A_COUNTS
@@ -258,7 +259,7 @@ def _clean_table(table: SheetTable) -> tuple[pd.DataFrame, list[QuarantineRecord
     section_label = pd.Series([sections["label"].iloc[p] if p >= 0 else pd.NA for p in position],
                               index=data.index, dtype="string")
     records = _check_sums(table, counts, sections, position)
-    period = parse_period(table.title)
+    period = period_from_title(table.title)
 
     reason = pd.Series(pd.NA, index=data.index, dtype="string")
     column = pd.Series(pd.NA, index=data.index, dtype="string")
@@ -317,7 +318,7 @@ def window_period(start: object, end: object) -> tuple[Period | None, str | None
 
 def _period_fields(table: SheetTable) -> tuple[str | None, str | None]:
     """``period`` and ``note`` of the reconciliation row of one form."""
-    period = parse_period(table.title)
+    period = period_from_title(table.title)
     if period is None:
         return None, None
     matched, note = window_period(*period)

@@ -35,10 +35,12 @@ import numpy as np
 import pandas as pd
 
 from cchc_analysis.ingest.base import CleanContext, Header, Kind, KindResult, RawSheet, SheetTable
+from cchc_analysis.ingest.dates import ParsedDates, parse_dates
 from cchc_analysis.ingest.detect import MAX_SCAN_ROWS, _label_options, _merged_parents, find_header
 from cchc_analysis.ingest.kit import Faults, PatternSynonyms, date_reason, free_text, sources
+from cchc_analysis.ingest.labels import map_vocab
+from cchc_analysis.ingest.numbers import as_text
 from cchc_analysis.ingest.text import fold, fold_key
-from cchc_analysis.ingest.values import ParsedDates, as_text, map_vocab, parse_dates
 from cchc_analysis.io import excel_safe
 from cchc_analysis.quality import SheetCounts
 from cchc_analysis.registry import load

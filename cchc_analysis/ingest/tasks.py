@@ -39,6 +39,7 @@ import numpy as np
 import pandas as pd
 
 from cchc_analysis.ingest.base import CleanContext, Header, Kind, KindResult, SheetTable
+from cchc_analysis.ingest.dates import parse_dates, period_from_title
 from cchc_analysis.ingest.kit import (
     Faults,
     date_reason,
@@ -48,9 +49,10 @@ from cchc_analysis.ingest.kit import (
     split_overlaps,
     typed_sheets,
 )
+from cchc_analysis.ingest.labels import map_vocab
+from cchc_analysis.ingest.numbers import as_text
 from cchc_analysis.ingest.sections import section_labels
 from cchc_analysis.ingest.text import fold
-from cchc_analysis.ingest.values import as_text, map_vocab, parse_dates, parse_period
 from cchc_analysis.periods import Period, PeriodError
 from cchc_analysis.registry import load
 from cchc_analysis.schemas import TASKS
@@ -101,7 +103,7 @@ def _deadline_of(value: object) -> tuple[object, str | None]:
         return pd.Timestamp(Period.parse(text).end), None
     except (PeriodError, ValueError):
         pass
-    span = parse_period([text])
+    span = period_from_title([text])
     if span is not None:
         return pd.Timestamp(span[1]), None
     return pd.NaT, "unreadable"

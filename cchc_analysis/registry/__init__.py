@@ -34,7 +34,7 @@ def load(name: str) -> dict[str, Any]:
     """
     path = REGISTRY_DIR / f"{name}.yaml"
     with path.open(encoding="utf-8") as fh:
-        data = yaml.safe_load(fh)
+        data = yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # the C parser when built
     if not isinstance(data, dict):
         raise ValueError(f"registry {path.name} must hold a mapping at the top level")
     return data

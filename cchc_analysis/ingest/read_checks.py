@@ -1,0 +1,268 @@
+"""Telling a file's content from its first bytes, and refusing dangerous archives before any parser.
+
+Zip packages (``xlsx``, ``xlsm``, ``ods``) are checked for zip bombs (declared and actual sizes, a
+ceiling and a compression ratio) and XML entity declarations; OLE2 files for encryption
+(``EncryptionInfo``, BIFF8 ``FILEPASS``); Excel 2.x–4.x files are recognised by their BOF record.
+"""
+
+from __future__ import annotations
+
+import struct
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cchc_analysis.ingest.read_common import _ENCRYPTED_STREAMS, ReadError
+
+#: Ceiling on the unpacked size of a zipped workbook (all members together).
+MAX_UNPACKED_BYTES = 2 * 1024**3
+#: A member inflating more than this many times its packed size, past 16 MB, is treated as a zip bomb.
+MAX_RATIO = 400
+
+
+# --- zip workbooks (xlsx, xlsm, ods) ---
+
+
+_MAIN_TYPES = {
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml": "xlsx",
+    "application/vnd.ms-excel.sheet.macroEnabled.main+xml": "xlsx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.template.main+xml": "xlsx",
+    "application/vnd.ms-excel.template.macroEnabled.main+xml": "xlsx",
+    "application/vnd.ms-excel.sheet.binary.macroEnabled.main": "xlsb",
+}
+_OFFICE_DOCUMENT = "/officeDocument"
+
+
+def sniff_zip(path: Path) -> str:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = set(zf.namelist())
+            if "xl/workbook.xml" in names:
+                return "xlsx"
+            if "xl/workbook.bin" in names:
+                return "xlsb"
+            if "mimetype" in names and b"opendocument.spreadsheet" in zf.read("mimetype")[:100]:
+                return "ods"
+            part = _workbook_part(zf, names)
+            if part is not None:
+                return "xlsx-part" if part[1] == "xlsx" else part[1]
+    except zipfile.BadZipFile:
+        raise ReadError("tệp bảng tính bị hỏng hoặc không trọn vẹn (cấu trúc zip không đọc được)") from None
+    return "zip"
+
+
+def _workbook_part(zf: zipfile.ZipFile, names: set[str]) -> tuple[str, str] | None:
+    """The main part of an OOXML package named anywhere (``_rels/.rels``, then ``[Content_Types].xml``).
+
+    Returns ``(part name, "xlsx" | "xlsb")`` or None when the package holds no workbook.
+    """
+    from defusedxml import ElementTree
+
+    def small(name: str) -> Any:
+        info = zf.getinfo(name)
+        if info.file_size > 4 * 1024**2:
+            return None
+        data = zf.read(info)
+        if b"<!ENTITY" in data or b"<!DOCTYPE" in data:
+            return None
+        try:
+            return ElementTree.fromstring(data)
+        except Exception:  # noqa: BLE001 - a broken manifest: not a workbook we can find
+            return None
+
+    types: dict[str, str] = {}
+    if "[Content_Types].xml" in names and (root := small("[Content_Types].xml")) is not None:
+        for node in root:
+            if node.tag.endswith("Override") and node.get("ContentType") in _MAIN_TYPES:
+                types[(node.get("PartName") or "").lstrip("/")] = _MAIN_TYPES[node.get("ContentType")]
+    if "_rels/.rels" in names and (root := small("_rels/.rels")) is not None:
+        for node in root:
+            if (node.get("Type") or "").endswith(_OFFICE_DOCUMENT):
+                target = (node.get("Target") or "").lstrip("/")
+                if target in names and (target in types or not types):
+                    return target, types.get(target, "xlsb" if target.endswith(".bin") else "xlsx")
+    for part, kind in types.items():
+        if part in names:
+            return part, kind
+    return None
+
+
+@dataclass
+class PartScan:
+    """What the zip check saw of one worksheet part while inflating it: its size, its first and last
+    bytes, and how often a few byte patterns occur (cell types and styles; see :mod:`read_fast`)."""
+
+    patterns: tuple[bytes, ...]
+    head_bytes: int = 384 * 1024
+    tail_bytes: int = 256 * 1024
+    size: int = 0
+    head: bytes = b""
+    tail: bytes = b""
+    counts: dict[bytes, int] = field(default_factory=dict)
+
+    def feed(self, data: bytes) -> None:
+        if not data:
+            return
+        if len(self.head) < self.head_bytes:
+            self.head += data[: self.head_bytes - len(self.head)]
+        if self.patterns:
+            joined = self.tail[-16:] + data  # a pattern cut in two by the chunk boundary is counted once
+            for pattern in self.patterns:
+                self.counts[pattern] = self.counts.get(pattern, 0) + joined.count(pattern) - self.tail[-16:].count(pattern)
+        if self.tail_bytes:
+            self.tail = (self.tail + data)[-self.tail_bytes:]
+        self.size += len(data)
+
+
+@dataclass
+class ZipFacts:
+    """``xl/styles.xml`` (empty when absent), the head of ``xl/sharedStrings.xml`` and a scan of each worksheet."""
+
+    styles: bytes = b""
+    shared_head: bytes = b""
+    sheets: dict[str, PartScan] = field(default_factory=dict)
+
+
+#: How many first bytes of each worksheet part are kept (the top rows, for :mod:`read_fast`).
+SCAN_HEAD_BYTES = 384 * 1024
+#: Byte patterns counted in every worksheet (see :func:`cchc_analysis.ingest.read_fast.cell_counts`).
+SCAN_PATTERNS = (b"<v>", b't="s', b't="b')
+
+
+def check_zip(path: Path, scan: bool = False) -> ZipFacts:
+    """Refuse zip bombs and XML entity declarations; return what was seen (styles, and with ``scan`` the
+    worksheets' scans and the head of the shared strings).
+
+    The declared sizes are checked first; then every member is inflated in chunks straight from the
+    archive (nothing kept but the scans, the output bounded), so that its actual size is known whatever
+    its header says, and compared with the declared size and the ceilings.
+    """
+    facts = ZipFacts()
+    with zipfile.ZipFile(path) as zf, path.open("rb") as fh:
+        infos = zf.infolist()
+        declared = sum(i.file_size for i in infos)
+        if declared > MAX_UNPACKED_BYTES:
+            raise ReadError(_bomb_message(declared))
+        total = 0
+        # Without a shared-string table, a t="s…" cell cannot be a text: not counted, it counts as a number.
+        patterns = SCAN_PATTERNS if any(i.filename == "xl/sharedStrings.xml" for i in infos) else \
+            tuple(p for p in SCAN_PATTERNS if p != b't="s')
+        for info in infos:
+            if info.file_size > 16 * 1024**2 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+                raise ReadError(_bomb_message(info.file_size))
+            sink = None
+            if scan and info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+                sink = facts.sheets[info.filename] = PartScan(patterns, head_bytes=SCAN_HEAD_BYTES)
+            elif scan and info.filename == "xl/sharedStrings.xml":
+                shared = PartScan((), head_bytes=4 * 1024**2, tail_bytes=0)
+                sink = shared
+            size = _inflated_size(fh, zf, info, MAX_UNPACKED_BYTES - total, sink)
+            if size > info.file_size:
+                raise ReadError(_bomb_message(total + size))
+            if size < info.file_size:
+                raise ReadError("tệp bảng tính bị hỏng (một phần nén ngắn hơn kích thước khai báo)")
+            total += size
+            if info.filename == "xl/styles.xml":
+                facts.styles = zf.read(info)
+            elif sink is not None and not sink.patterns:
+                facts.shared_head = sink.head
+    return facts
+
+
+def _inflated_size(fh: Any, zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int, sink: Any = None) -> int:
+    """Actual inflated size of a member (stopping just past ``limit``); refuses XML entity declarations.
+
+    ``sink`` (a :class:`PartScan`), when given, is fed every inflated chunk."""
+    if info.compress_type != zipfile.ZIP_DEFLATED:  # stored (or rare methods): let zipfile count
+        size = 0
+        with zf.open(info) as member:
+            while chunk := member.read(1 << 20):
+                _refuse_entities(info, chunk, size)
+                if sink is not None:
+                    sink.feed(chunk)
+                size += len(chunk)
+        return size
+    fh.seek(info.header_offset)
+    local = fh.read(30)
+    if len(local) < 30 or local[:4] != b"PK\x03\x04":
+        raise zipfile.BadZipFile(info.filename)
+    name_length, extra_length = struct.unpack("<HH", local[26:30])
+    fh.seek(info.header_offset + 30 + name_length + extra_length)
+    inflater = zlib.decompressobj(-15)
+    left, size = info.compress_size, 0
+    while left > 0 and size <= limit:
+        chunk = fh.read(min(1 << 20, left))
+        if not chunk:
+            raise zipfile.BadZipFile(info.filename)
+        left -= len(chunk)
+        data = inflater.decompress(chunk, limit - size + 1)
+        while True:
+            _refuse_entities(info, data, size)
+            if sink is not None:
+                sink.feed(data)
+            size += len(data)
+            if not inflater.unconsumed_tail or size > limit:
+                break
+            data = inflater.decompress(inflater.unconsumed_tail, limit - size + 1)
+    return size
+
+
+def _refuse_entities(info: zipfile.ZipInfo, data: bytes, offset: int) -> None:
+    if offset == 0 and info.filename.endswith((".xml", ".rels")) and b"<!ENTITY" in data[:65536]:
+        raise ReadError("tệp chứa khai báo thực thể XML (dấu hiệu tệp độc hại 'bom XML'), không được đọc")
+
+
+def _bomb_message(size: int) -> str:
+    return (f"tệp nén giải ra quá lớn ({size / 1024**2:,.0f} MB, vượt giới hạn "
+            f"{MAX_UNPACKED_BYTES / 1024**2:,.0f} MB hoặc tỷ lệ nén bất thường): có thể là 'bom zip', không được đọc")
+
+
+# --- OLE2 (xls, encrypted OOXML) ---
+
+
+def is_encrypted_ole(path: Path) -> bool:
+    with path.open("rb") as fh:
+        data = fh.read(4 * 1024**2)
+    return any(name in data for name in _ENCRYPTED_STREAMS)
+
+
+_BIFF8_GLOBALS_BOF = b"\x09\x08\x10\x00\x00\x06\x05\x00"
+_FILEPASS = 0x002F
+
+
+def xls_has_filepass(path: Path) -> bool:
+    """True when the workbook globals of a BIFF8 ``.xls`` carry a FILEPASS record (an encrypted workbook)."""
+    with path.open("rb") as fh:
+        data = fh.read(1024**2)
+    start = data.find(_BIFF8_GLOBALS_BOF)
+    if start < 0:
+        return False
+    pos = start
+    for _ in range(64):  # FILEPASS comes right after BOF and a few early records
+        if pos + 4 > len(data):
+            return False
+        rtype, length = struct.unpack_from("<HH", data, pos)
+        if rtype == _FILEPASS:
+            return True
+        if rtype in (0x000A, 0x0085):  # EOF or the first sheet declaration: no FILEPASS
+            return False
+        pos += 4 + length
+    return False
+
+
+# --- old binary Excel (BIFF2-4) ---
+
+#: BOF record of BIFF2, BIFF3, BIFF4 and of a bare BIFF5/8 stream (no OLE2 container), by record type -> lengths.
+_OLD_BOF = {0x0009: (4, 6), 0x0209: (6,), 0x0409: (6,), 0x0809: (8, 16)}
+
+
+def is_old_biff(head: bytes) -> bool:
+    """True for an Excel 2.x–4.x file, or a bare BIFF5/8 stream without its OLE2 container: a BOF record first."""
+    if len(head) < 8:
+        return False
+    rtype, length = struct.unpack_from("<HH", head)
+    if length not in _OLD_BOF.get(rtype, ()):
+        return False
+    return struct.unpack_from("<H", head, 6)[0] in (0x0005, 0x0010, 0x0020, 0x0040, 0x0100)  # book, sheet, chart…
