@@ -133,12 +133,12 @@ def ensure_processed(raw: Path | str = config.RAW_DIR, processed: Path | str = c
     force : bool
         Clean even when the fingerprint matches.
     """
-    from cchc_analysis.ingest.pipeline import clean
-
     raw, processed = Path(raw), Path(processed)
     fp = fingerprint(raw)
     if not force and is_current(raw, processed, fp):
         return RefreshResult(cleaned=False, fingerprint=fp)
+    from cchc_analysis.ingest.pipeline import clean  # imported only to clean: a notebook's check stays light
+
     report = clean([raw], processed, progress=progress)
     write_text_atomic(processed / FINGERPRINT_FILE,
                       json.dumps({"fingerprint": fp, "version": __version__}, indent=1) + "\n")

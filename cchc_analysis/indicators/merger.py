@@ -64,10 +64,13 @@ def year_basis(units: pd.Series, years: pd.Series, merges: Sequence[Mapping] | N
         ``from``, ``to``, ``effective`` (ISO date); default ``registry/units.yaml``.
     """
     merges = _merges(merges)
-    folded = units.astype("string").fillna("").map(fold)
     year_values = pd.to_numeric(years, errors="coerce")
     present = sorted({int(y) for y in year_values.dropna()})
-    names = set(folded)
+    # each distinct (unit, year) once: a dossier list repeats a few names over thousands of rows
+    pairs = pd.DataFrame({"unit": units.astype("string"), "year": year_values}).drop_duplicates()
+    folds = {u: fold(u) for u in pairs["unit"].fillna("").unique()}
+    names = set(folds.values())
+    seen = {(folds[u], float(y)) for u, y in zip(pairs["unit"].fillna(""), pairs["year"], strict=True) if pd.notna(y)}
     expected = [m for m in merges if fold(m["to"]) in names or fold(m["from"]) in names]
     out = {}
     for year in present:
@@ -75,7 +78,7 @@ def year_basis(units: pd.Series, years: pd.Series, merges: Sequence[Mapping] | N
         if not [m for m in merges if _before_merger(year, m)]:
             out[year] = "merged"
             continue
-        have = [m for m in before if ((folded == fold(m["from"])) & (year_values == year)).any()]
+        have = [m for m in before if (fold(m["from"]), float(year)) in seen]
         if before and len(have) == len(before):
             out[year] = "merged"
         else:

@@ -9,7 +9,8 @@
    that cannot be read are named on standard error as ``error: FILE: REASON`` and make the exit status
    1, but the pack is still built from everything that was read;
 2. compute the indicator table once and write it as ``indicators.parquet`` into the staging folder
-   (:mod:`cchc_analysis.pack.tables`);
+   (:mod:`cchc_analysis.pack.tables`), while a kernel already runs ``01_clean`` (the one notebook
+   that does not read it);
 3. run the notebooks ``01_clean`` … ``06_index766`` (:mod:`cchc_analysis.pack.kernels`) with the
    parameters ``year``, ``period``, ``raw_dir``, ``processed_dir``, ``output_dir`` (the staging folder:
    figures go to ``figures/`` inside it) and ``indicators_file``; meanwhile write ``indicators.csv`` and
@@ -48,7 +49,7 @@ from cchc_analysis.pack.errors import (
     ReportError,
     UsageError,
 )
-from cchc_analysis.pack.settings import Settings, resolve
+from cchc_analysis.pack.settings import NOTEBOOK_COSTS, Settings, resolve
 from cchc_analysis.pack.staging import LOGS
 
 EXECUTED = ".executed"
@@ -70,8 +71,7 @@ def build(settings: Settings, *, progress: bool = True, stdout: TextIO | None = 
     try:
         with run.staged() as stage, run.kernels(stage) as pool:
             run.clean()                                                   # 1 (kernels warm up meanwhile)
-            table = run.indicator_table(stage)                            # 2
-            executed = run.notebooks(pool, stage, table)                  # 3 (+ indicators.csv, scoreboard)
+            executed, table = run.notebooks(pool, stage)                  # 2, 3 (+ indicators.csv, scoreboard)
             run.draft(stage, table)                                       # 3b the Word draft (figures made)
             run.html(executed, stage)                                     # 4
             run.swap_in(stage)                                            # 5
@@ -201,24 +201,35 @@ class Run:
             self.indicators_file = tables.write_indicator_table(table, stage)
         return table
 
-    def notebooks(self, pool: kernels.KernelPool, stage: Path, table: Any) -> list[Path]:
+    def notebooks(self, pool: kernels.KernelPool, stage: Path) -> tuple[list[Path], Any]:
+        """Compute the indicator table (step 2) while the kernels start on the notebooks that do not read
+        it, then write ``indicators.csv`` and ``scoreboard.xlsx`` while they run the others (step 3)."""
         s = self.settings
-        parameters = s.notebook_parameters(stage, self.indicators_file)
+        parameters = s.notebook_parameters(stage, stage / tables.INDICATORS_PARQUET)
         self.log.add(f"Sổ tay: {', '.join(s.notebooks) or '(không có)'}; {pool.size} nhân (kernel) "
                      f"{kernels.KERNEL_NAME} chạy song song")
         outcome: dict[str, Any] = {}
+        table_ready, stop = threading.Event(), threading.Event()
 
         def in_background() -> None:
             try:
                 outcome["executed"] = kernels.run_notebooks(s.sources, stage / EXECUTED, parameters,
                                                             s.notebooks_dir, progress=self.progress, pool=pool,
-                                                            durations=self.result.durations)
+                                                            durations=self.result.durations, costs=NOTEBOOK_COSTS,
+                                                            table_ready=table_ready, stop=stop)
             except BaseException as exc:
                 outcome["error"] = exc
 
         runner = threading.Thread(target=in_background)
         runner.start()
         try:
+            try:
+                table = self.indicator_table(stage)
+            except BaseException:
+                stop.set()  # no notebook starts on a table that was not written
+                raise
+            finally:
+                table_ready.set()
             with self.timed("indicators.csv, scoreboard.xlsx"):
                 tables.write_pack_tables(table, stage, s.period, tables.read_tasks(s.processed), processed=s.processed)
             with self.timed("chuẩn bị index.html"):
@@ -230,7 +241,7 @@ class Run:
         if "error" in outcome:
             self._keep_failed(outcome["error"], stage)
             raise outcome["error"]
-        return outcome["executed"]
+        return outcome["executed"], table
 
     def _log_notebooks(self, error: BaseException | None) -> None:
         failed = error.notebook if isinstance(error, NotebookFailure) else None
