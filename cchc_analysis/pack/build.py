@@ -69,7 +69,7 @@ def build(settings: Settings, *, progress: bool = True, stdout: TextIO | None = 
     if run.up_to_date():
         return run.finish_unchanged()
     try:
-        with run.staged() as stage, run.kernels(stage) as pool:
+        with run.staged() as stage, run.kernels(stage) as pool, quick_thread_switches():
             run.clean()                                                   # 1 (kernels warm up meanwhile)
             executed, table = run.notebooks(pool, stage)                  # 2, 3 (+ indicators.csv, scoreboard)
             run.draft(stage, table)                                       # 3b the Word draft (figures made)
@@ -79,6 +79,27 @@ def build(settings: Settings, *, progress: bool = True, stdout: TextIO | None = 
     except BaseException as exc:
         run.abandon(exc)
         raise
+
+
+#: How often (seconds) a thread computing in this process lets the others run (Python's default: 0.005).
+SWITCH_INTERVAL = 0.0005
+
+
+@contextlib.contextmanager
+def quick_thread_switches(interval: float = SWITCH_INTERVAL) -> Iterator[None]:
+    """Let waiting threads in sooner while cleaning and tables are computed in this process.
+
+    The threads that start the kernels and feed them the notebooks' cells mostly wait; each time a
+    kernel answers, one of them needs the interpreter for a moment. Behind a computing thread it waits
+    up to the switch interval, many times per notebook: with 0.5 ms instead of 5 ms the kernels are not
+    kept waiting. Restored on exit.
+    """
+    previous = sys.getswitchinterval()
+    sys.setswitchinterval(min(interval, previous))
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(previous)
 
 
 def warm_html_export() -> None:
