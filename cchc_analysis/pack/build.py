@@ -14,8 +14,9 @@
 3. run the notebooks ``01_clean`` … ``06_index766`` (:mod:`cchc_analysis.pack.kernels`) with the
    parameters ``year``, ``period``, ``raw_dir``, ``processed_dir``, ``output_dir`` (the staging folder:
    figures go to ``figures/`` inside it) and ``indicators_file``; meanwhile write ``indicators.csv`` and
-   ``scoreboard.xlsx`` (one sheet per area of the programme); then write the Word draft
-   ``bao_cao_so_ket_LABEL.docx`` from the views by area and the figures (:mod:`cchc_analysis.pack.draft`);
+   ``scoreboard.xlsx`` (one sheet per area of the programme); then, as soon as the notebooks that draw
+   its figures are done (they run first), the Word draft ``bao_cao_so_ket_LABEL.docx`` from the views
+   by area and the figures (:mod:`cchc_analysis.pack.draft`), while the last notebooks run;
 4. export the executed notebooks as one ``index.html`` without code (:mod:`cchc_analysis.pack.html`);
 5. record the pack key and swap the staged pack into ``reports/LABEL/``
    (:mod:`cchc_analysis.pack.staging`).
@@ -49,7 +50,7 @@ from cchc_analysis.pack.errors import (
     ReportError,
     UsageError,
 )
-from cchc_analysis.pack.settings import NOTEBOOK_COSTS, Settings, resolve
+from cchc_analysis.pack.settings import DRAFT_FIGURES_FROM, NOTEBOOK_COSTS, NOTEBOOKS, Settings, resolve
 from cchc_analysis.pack.staging import LOGS
 
 EXECUTED = ".executed"
@@ -71,8 +72,7 @@ def build(settings: Settings, *, progress: bool = True, stdout: TextIO | None = 
     try:
         with run.staged() as stage, run.kernels(stage) as pool, quick_thread_switches():
             run.clean()                                                   # 1 (kernels warm up meanwhile)
-            executed, table = run.notebooks(pool, stage)                  # 2, 3 (+ indicators.csv, scoreboard)
-            run.draft(stage, table)                                       # 3b the Word draft (figures made)
+            executed, _table = run.notebooks(pool, stage)                 # 2, 3 (+ tables, Word draft)
             run.html(executed, stage)                                     # 4
             run.swap_in(stage)                                            # 5
         return run.finish()
@@ -108,9 +108,8 @@ def warm_html_export() -> None:
     export, which reports it."""
     with contextlib.suppress(Exception):
         import nbformat
-        from nbconvert import HTMLExporter
 
-        HTMLExporter(template_name="lab", exclude_input=True).from_notebook_node(nbformat.v4.new_notebook())
+        html.exporter().from_notebook_node(nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("#")]))
 
 
 class Run:
@@ -224,37 +223,54 @@ class Run:
 
     def notebooks(self, pool: kernels.KernelPool, stage: Path) -> tuple[list[Path], Any]:
         """Compute the indicator table (step 2) while the kernels start on the notebooks that do not read
-        it, then write ``indicators.csv`` and ``scoreboard.xlsx`` while they run the others (step 3)."""
+        it; write ``indicators.csv`` and ``scoreboard.xlsx`` while they run the others (step 3), then the
+        Word draft as soon as the notebooks that draw its figures are done (:data:`DRAFT_FIGURES_FROM`;
+        after every notebook when the run's notebooks are not the pack's own)."""
         s = self.settings
         parameters = s.notebook_parameters(stage, stage / tables.INDICATORS_PARQUET)
         self.log.add(f"Sổ tay: {', '.join(s.notebooks) or '(không có)'}; {pool.size} nhân (kernel) "
                      f"{kernels.KERNEL_NAME} chạy song song")
         outcome: dict[str, Any] = {}
-        table_ready, stop = threading.Event(), threading.Event()
+        table_ready, stop, figures_done = threading.Event(), threading.Event(), threading.Event()
+        first = DRAFT_FIGURES_FROM if tuple(s.notebooks) == NOTEBOOKS else ()
+        waiting = set(first) or set(s.notebooks)
+        lock = threading.Lock()
+
+        def done(name: str) -> None:
+            with lock:
+                waiting.discard(name)
+                if not waiting:
+                    figures_done.set()
 
         def in_background() -> None:
             try:
                 outcome["executed"] = kernels.run_notebooks(s.sources, stage / EXECUTED, parameters,
                                                             s.notebooks_dir, progress=self.progress, pool=pool,
                                                             durations=self.result.durations, costs=NOTEBOOK_COSTS,
-                                                            table_ready=table_ready, stop=stop)
+                                                            first=first, table_ready=table_ready, stop=stop,
+                                                            on_done=done)
             except BaseException as exc:
                 outcome["error"] = exc
+            finally:
+                figures_done.set()
 
         runner = threading.Thread(target=in_background)
         runner.start()
         try:
             try:
                 table = self.indicator_table(stage)
-            except BaseException:
-                stop.set()  # no notebook starts on a table that was not written
-                raise
             finally:
-                table_ready.set()
+                table_ready.set()  # with ``stop`` set on an error below: no notebook starts on a missing table
             with self.timed("indicators.csv, scoreboard.xlsx"):
                 tables.write_pack_tables(table, stage, s.period, tables.read_tasks(s.processed), processed=s.processed)
             with self.timed("chuẩn bị index.html"):
                 warm_html_export()  # while the kernels work: not after them
+            figures_done.wait()
+            if "error" not in outcome:
+                self.draft(stage, table)  # 3b, while the last notebooks run
+        except BaseException:
+            stop.set()
+            raise
         finally:
             runner.join()
             pool.close()  # the kernels' processors are free for the HTML export

@@ -16,7 +16,7 @@ import json
 import os
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -149,12 +149,16 @@ def reads_indicator_table(path: Path) -> bool:
     return True
 
 
-def run_order(sources: Sequence[Path], costs: Mapping[str, float] | None = None) -> list[int]:
-    """The order in which the kernels take the notebooks: the longest first (``costs``, by file name,
-    else the number of code cells), so that the short ones fill in at the end; ties keep the report's order.
+def run_order(sources: Sequence[Path], costs: Mapping[str, float] | None = None,
+              first: Collection[str] = ()) -> list[int]:
+    """The order in which the kernels take the notebooks: those named in ``first`` before the others, and
+    in each group the longest first (``costs``, expected seconds by file name, else a tenth of a second
+    per code cell), so that the short ones fill in at the end; ties keep the report's order.
 
     >>> run_order([Path("a"), Path("b"), Path("c")], {"b": 5.0, "c": 2.0})
     [1, 2, 0]
+    >>> run_order([Path("a"), Path("b"), Path("c")], {"a": 1.0, "b": 5.0, "c": 2.0}, first={"a", "c"})
+    [2, 0, 1]
     """
     costs = costs or {}
 
@@ -162,7 +166,7 @@ def run_order(sources: Sequence[Path], costs: Mapping[str, float] | None = None)
         name = Path(sources[i]).name
         return float(costs[name]) if name in costs else float(max(_code_cells(sources[i]), 0)) / 10
 
-    return sorted(range(len(sources)), key=lambda i: -cost(i))
+    return sorted(range(len(sources)), key=lambda i: (Path(sources[i]).name not in first, -cost(i)))
 
 
 #: Imported once by each kernel before the notebooks run (the notebooks' own imports are then instant).
@@ -284,14 +288,17 @@ class KernelPool:
 def run_notebooks(sources: Sequence[Path], executed_dir: Path, parameters: Mapping[str, Any], cwd: Path,
                   *, progress: bool = True, jobs: int | None = None, pool: KernelPool | None = None,
                   durations: dict[str, float] | None = None, costs: Mapping[str, float] | None = None,
-                  table_ready: threading.Event | None = None, stop: threading.Event | None = None) -> list[Path]:
+                  first: Collection[str] = (), table_ready: threading.Event | None = None,
+                  stop: threading.Event | None = None, on_done: Callable[[str], None] | None = None) -> list[Path]:
     """Run notebooks into ``executed_dir`` on the kernels of ``pool`` (a pool of ``jobs`` kernels is
     started when none is given); return the executed notebooks in order.
 
     Each kernel takes the next notebook as soon as it is free, the longest first (:func:`run_order`
-    with ``costs``, the expected seconds by file name), so the kernels finish at about the same time
-    whatever the notebooks' lengths. With ``table_ready``, a notebook that reads the indicator table
-    (:func:`reads_indicator_table`) starts only once the event is set; the others may start before.
+    with ``costs``, the expected seconds by file name, and ``first``, names taken before the others), so
+    the kernels finish at about the same time whatever the notebooks' lengths. With ``table_ready``, a
+    notebook that reads the indicator table (:func:`reads_indicator_table`) starts only once the event
+    is set; the others may start before. ``on_done`` is called with the file name of each notebook that
+    ran without error, as soon as it is done (from a kernel's thread).
     The notebooks must not depend on each other (each one reads the canonical tables and writes its
     own figures). After a failure, or once ``stop`` is set, no further notebook is started, and the
     failure of the first notebook in order is raised (:class:`NotebookFailure`).
@@ -301,11 +308,12 @@ def run_notebooks(sources: Sequence[Path], executed_dir: Path, parameters: Mappi
         jobs = default_jobs(len(sources)) if jobs is None else max(1, int(jobs))
         with KernelPool(jobs, cwd, executed_dir) as own:
             return run_notebooks(sources, executed_dir, parameters, cwd, progress=progress, pool=own,
-                                 durations=durations, costs=costs, table_ready=table_ready, stop=stop)
+                                 durations=durations, costs=costs, first=first, table_ready=table_ready,
+                                 stop=stop, on_done=on_done)
     stop = stop if stop is not None else threading.Event()
     failures: dict[int, NotebookFailure] = {}
     crashes: list[BaseException] = []
-    pending = run_order(sources, costs)
+    pending = run_order(sources, costs, first)
     waits = {i: table_ready is not None and reads_indicator_table(sources[i]) for i in pending}
     lock = threading.Lock()
 
@@ -337,8 +345,11 @@ def run_notebooks(sources: Sequence[Path], executed_dir: Path, parameters: Mappi
                 except NotebookFailure as failure:
                     failures[i] = failure
                     stop.set()
+                    continue
                 finally:
                     durations[source.name] = time.perf_counter() - start
+                if on_done is not None:
+                    on_done(source.name)
         except BaseException as exc:
             crashes.append(exc)
             stop.set()
