@@ -70,8 +70,9 @@ def build(settings: Settings, *, progress: bool = True, stdout: TextIO | None = 
     if run.up_to_date():
         return run.finish_unchanged()
     try:
-        with run.staged() as stage, run.kernels(stage) as pool, quick_thread_switches():
-            run.clean()                                                   # 1 (kernels warm up meanwhile)
+        with run.staged() as stage, run.read_worker() as worker, run.kernels(stage) as pool, \
+                quick_thread_switches():
+            run.clean(worker)                                             # 1 (kernels warm up meanwhile)
             executed, _table = run.notebooks(pool, stage)                 # 2, 3 (+ tables, Word draft)
             run.html(executed, stage)                                     # 4
             run.swap_in(stage)                                            # 5
@@ -196,12 +197,32 @@ class Run:
         finally:
             pool.close()
 
-    def clean(self) -> None:
+    @contextlib.contextmanager
+    def read_worker(self) -> Iterator[Any]:
+        """A second process reading part of the exports (:mod:`cchc_analysis.ingest.workers`), when they
+        are to be cleaned: forked now, before the kernels' threads start; None otherwise."""
+        from cchc_analysis import refresh
+
+        s = self.settings
+        worker = None
+        if not refresh.is_current(s.raw, s.processed, self.fingerprint):
+            from cchc_analysis.ingest.workers import ReadWorker
+
+            worker = ReadWorker.start()
+        try:
+            yield worker
+        finally:
+            if worker is not None:
+                worker.close()
+
+    def clean(self, worker: Any = None) -> None:
         from cchc_analysis import refresh
 
         s = self.settings
         with self.timed("làm sạch"):
-            refreshed = refresh.ensure_processed(s.raw, s.processed, progress=self.progress)
+            refreshed = refresh.ensure_processed(s.raw, s.processed, progress=self.progress, worker=worker)
+        if worker is not None:
+            worker.close()  # its processor is free for the notebooks
         self.result.cleaned = refreshed.cleaned
         if refreshed.report is None:
             self.say("Dữ liệu thô không đổi từ lần làm sạch trước: dùng lại các bảng đã làm sạch.")
