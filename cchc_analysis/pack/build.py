@@ -280,8 +280,11 @@ class Run:
         try:
             try:
                 table = self.indicator_table(stage)
+            except BaseException:
+                stop.set()  # before the table is said ready: no notebook starts on a missing table
+                raise
             finally:
-                table_ready.set()  # with ``stop`` set on an error below: no notebook starts on a missing table
+                table_ready.set()
             with self.timed("indicators.csv, scoreboard.xlsx"):
                 tables.write_pack_tables(table, stage, s.period, tables.read_tasks(s.processed), processed=s.processed)
             with self.timed("chuẩn bị index.html"):
