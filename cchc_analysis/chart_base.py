@@ -9,7 +9,9 @@ from __future__ import annotations
 import contextlib
 import io
 import math
+import struct
 import textwrap
+import zlib
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -144,16 +146,56 @@ def save_figure(fig: Figure, folder: Path | str, name: str) -> tuple[Path, Path]
     folder = Path(folder)
     paths = folder / f"{name}.png", folder / f"{name}.svg"
     with style():
-        png, svg = io.BytesIO(), io.BytesIO()
+        svg = io.BytesIO()
         _SharedRendererCanvas(fig)  # one 200-dpi canvas (and its text metrics) shared by all charts
-        # fast zlib level: the pack is rebuilt often, and the files stay byte-identical run to run
-        fig.savefig(png, format="png", dpi=PNG_DPI, metadata={"Software": None},
-                    pil_kwargs={"compress_level": 1})
+        png = render_png(fig)
         fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
     plt.close(fig)
-    write_bytes_atomic(paths[0], png.getvalue())
+    write_bytes_atomic(paths[0], png)
     write_bytes_atomic(paths[1], svg.getvalue())
     return paths
+
+
+def render_png(fig: Figure, dpi: float = PNG_DPI) -> bytes:
+    """The figure drawn by Agg at ``dpi`` on its canvas, as PNG bytes (:func:`png_bytes`).
+
+    Matplotlib draws the pixels (``savefig`` to its raw RGBA format); only the PNG encoding is ours.
+    """
+    raw = io.BytesIO()
+    fig.savefig(raw, format="rgba", dpi=dpi)
+    pixels = raw.getvalue()
+    width = int(fig.get_figwidth() * dpi)  # as Agg sizes its canvas
+    height = len(pixels) // (4 * width) if width else 0
+    if not height or len(pixels) != width * height * 4:  # not expected: let Matplotlib write the PNG
+        out = io.BytesIO()
+        fig.savefig(out, format="png", dpi=dpi, metadata={"Software": None}, pil_kwargs={"compress_level": 1})
+        return out.getvalue()
+    return png_bytes(pixels, width, height, dpi)
+
+
+def png_bytes(rgba: bytes, width: int, height: int, dpi: float = PNG_DPI) -> bytes:
+    """An 8-bit RGBA PNG of ``rgba`` (rows top to bottom), with its resolution (``pHYs``) and nothing else.
+
+    Every row is stored unfiltered and compressed with zlib at level 1. On a chart (large flat areas)
+    this is as small as Pillow's PNG at level 1 and twice as fast to write: Pillow tries five filters on
+    every row, which costs more than the compression. The same pixels always give the same bytes.
+
+    >>> data = png_bytes(bytes([255, 0, 0, 255] * 6), 3, 2, dpi=200)
+    >>> data[1:4], int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    (b'PNG', 3, 2)
+    """
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    rows = np.frombuffer(rgba, dtype=np.uint8).reshape(height, width * 4)
+    lines = np.zeros((height, width * 4 + 1), dtype=np.uint8)  # each row: filter byte 0, then its pixels
+    lines[:, 1:] = rows
+    per_metre = int(dpi / 0.0254 + 0.5)
+    return (b"\x89PNG\r\n\x1a\n"
+            + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0))
+            + chunk(b"pHYs", struct.pack(">IIB", per_metre, per_metre, 1))
+            + chunk(b"IDAT", zlib.compress(lines.tobytes(), 1))
+            + chunk(b"IEND", b""))
 
 
 # --------------------------------------------------------------------------------------------------

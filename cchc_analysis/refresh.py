@@ -121,7 +121,7 @@ def is_current(raw: Path, processed: Path, fp: str | None = None) -> bool:
 
 
 def ensure_processed(raw: Path | str = config.RAW_DIR, processed: Path | str = config.PROCESSED_DIR,
-                     *, progress: bool = False, force: bool = False) -> RefreshResult:
+                     *, progress: bool = False, force: bool = False, worker: Any = None) -> RefreshResult:
     """Clean ``raw`` into ``processed`` unless the stored fingerprint says it is already done.
 
     Parameters
@@ -132,14 +132,16 @@ def ensure_processed(raw: Path | str = config.RAW_DIR, processed: Path | str = c
         Show progress bars while cleaning.
     force : bool
         Clean even when the fingerprint matches.
+    worker : cchc_analysis.ingest.workers.ReadWorker, optional
+        A second process that reads part of the exports (see :mod:`cchc_analysis.ingest.workers`).
     """
-    from cchc_analysis.ingest.pipeline import clean
-
     raw, processed = Path(raw), Path(processed)
     fp = fingerprint(raw)
     if not force and is_current(raw, processed, fp):
         return RefreshResult(cleaned=False, fingerprint=fp)
-    report = clean([raw], processed, progress=progress)
+    from cchc_analysis.ingest.pipeline import clean  # imported only to clean: a notebook's check stays light
+
+    report = clean([raw], processed, progress=progress, **({} if worker is None else {"worker": worker}))
     write_text_atomic(processed / FINGERPRINT_FILE,
                       json.dumps({"fingerprint": fp, "version": __version__}, indent=1) + "\n")
     return RefreshResult(cleaned=True, fingerprint=fp, report=report)

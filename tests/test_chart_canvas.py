@@ -9,7 +9,9 @@ import matplotlib
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
+from PIL import Image  # noqa: E402
 
 from cchc_analysis import chart_base  # noqa: E402
 
@@ -26,11 +28,13 @@ def _figure(title: str, values: list[float]) -> plt.Figure:
 def _alone(fig: plt.Figure) -> bytes:
     """PNG bytes of ``fig`` drawn on a canvas and renderer of its own, with save_figure's options."""
     FigureCanvasAgg(fig)
-    out = io.BytesIO()
     with chart_base.style():
-        fig.savefig(out, format="png", dpi=chart_base.PNG_DPI, metadata={"Software": None},
-                    pil_kwargs={"compress_level": 1})
-    return out.getvalue()
+        return chart_base.render_png(fig)
+
+
+def _pixels(png: bytes) -> tuple[tuple[int, int], str, np.ndarray, tuple]:
+    with Image.open(io.BytesIO(png)) as image:
+        return image.size, image.mode, np.asarray(image).copy(), tuple(round(v) for v in image.info["dpi"])
 
 
 def test_second_chart_on_shared_renderer_has_its_own_pixels(tmp_path):
@@ -49,3 +53,26 @@ def test_charts_of_one_size_share_one_renderer(tmp_path):
     chart_base.save_figure(_figure("B", [2.0]), tmp_path, "b")
     assert chart_base._SharedRendererCanvas._renderers.keys() == shared.keys()
     assert all(chart_base._SharedRendererCanvas._renderers[k] is r for k, r in shared.items())
+
+
+def test_png_has_the_pixels_and_resolution_of_matplotlibs_own_png(tmp_path):
+    # the PNG is encoded by chart_base; Pillow (through Matplotlib) decodes both files independently
+    png, _svg = chart_base.save_figure(_figure("Quý III/2025", [0.2, 0.5]), tmp_path, "ours")
+    fig = _figure("Quý III/2025", [0.2, 0.5])
+    FigureCanvasAgg(fig)
+    theirs = io.BytesIO()
+    with chart_base.style():
+        fig.savefig(theirs, format="png", dpi=chart_base.PNG_DPI)
+    size, mode, pixels, dpi = _pixels(png.read_bytes())
+    their_size, their_mode, their_pixels, _ = _pixels(theirs.getvalue())
+    assert (size, mode, dpi) == (their_size, their_mode, (200, 200))
+    assert size == (1800, 1120)  # 9 x 5.6 inches at 200 dpi
+    assert np.array_equal(pixels, their_pixels)
+    assert pixels[..., 3].min() < 255  # the see-through background survives (RGBA, not flattened)
+
+
+def test_png_bytes_decode_to_the_pixels_given():
+    rgba = bytes([10, 20, 30, 255, 200, 100, 0, 128, 0, 0, 0, 0, 255, 255, 255, 255, 1, 2, 3, 4, 5, 6, 7, 8])
+    size, mode, pixels, dpi = _pixels(chart_base.png_bytes(rgba, 2, 3, dpi=100))
+    assert (size, mode, dpi) == ((2, 3), "RGBA", (100, 100))
+    assert pixels.tobytes() == rgba

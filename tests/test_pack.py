@@ -637,6 +637,15 @@ def test_whole_report_on_the_sample(sample_packs):
     check_workbook(out / "scoreboard.xlsx")
     check_draft(out / "bao_cao_so_ket_2025.docx", check_indicators_csv(out / "indicators.csv"))
     assert list((out / "logs").glob("report-*.log"))
+    # the draft is written before the last notebooks end: it still has every area figure of the pack
+    import docx
+
+    from cchc_analysis import views_programme
+
+    area_figures = views_programme.area_figures(out / "figures")
+    expected = sum(len(figures) for figures in area_figures.values())
+    assert expected >= 10
+    assert len(docx.Document(str(out / "bao_cao_so_ket_2025.docx")).inline_shapes) == expected
 
 
 @pytest.mark.slow

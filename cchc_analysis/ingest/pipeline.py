@@ -153,7 +153,8 @@ class _Run:
     tables: dict[str, list[SheetTable]] = field(default_factory=dict)
 
 
-def clean(inputs: list[Path], out_dir: Path, kind: str | None = None, progress: bool = True) -> CleanReport:
+def clean(inputs: list[Path], out_dir: Path, kind: str | None = None, progress: bool = True,
+          worker: object = None) -> CleanReport:
     """Clean exports into the canonical tables of ``out_dir``.
 
     Parameters
@@ -166,6 +167,8 @@ def clean(inputs: list[Path], out_dir: Path, kind: str | None = None, progress: 
         Force every sheet to this kind instead of detecting it.
     progress : bool
         Show progress bars on long runs (also off when ``TQDM_DISABLE`` is set).
+    worker : cchc_analysis.ingest.workers.ReadWorker, optional
+        A second process that reads part of the files (same tables, counts and messages).
 
     Returns
     -------
@@ -201,10 +204,15 @@ def clean(inputs: list[Path], out_dir: Path, kind: str | None = None, progress: 
     warm = threading.Thread(target=_warm_up, name="cchc-warm-up", daemon=True)
     warm.start()  # runs while the first workbook is parsed (the parser releases the GIL)
     with _bars(len(files), quiet) as (file_bar, row_bar), _no_cyclic_gc():
-        for path in files:
-            file_bar.set_postfix_str(path.name[-40:], refresh=False)
-            _read_file(run, path)
-            file_bar.update(1)
+        if worker is not None and len(files) > 1:  # part of the files read by a second process
+            from cchc_analysis.ingest import workers
+
+            workers.read_files(run, files, worker, on_file=lambda _path: file_bar.update(1))
+        else:
+            for path in files:
+                file_bar.set_postfix_str(path.name[-40:], refresh=False)
+                _read_file(run, path)
+                file_bar.update(1)
         ctx = CleanContext(applicant_key=_lazy_keys(warn), progress=row_bar.update)
         outputs, quarantine = _clean_kinds(run, kinds, ctx)
     warm.join()

@@ -9,12 +9,14 @@
    that cannot be read are named on standard error as ``error: FILE: REASON`` and make the exit status
    1, but the pack is still built from everything that was read;
 2. compute the indicator table once and write it as ``indicators.parquet`` into the staging folder
-   (:mod:`cchc_analysis.pack.tables`);
+   (:mod:`cchc_analysis.pack.tables`), while a kernel already runs ``01_clean`` (the one notebook
+   that does not read it);
 3. run the notebooks ``01_clean`` … ``06_index766`` (:mod:`cchc_analysis.pack.kernels`) with the
    parameters ``year``, ``period``, ``raw_dir``, ``processed_dir``, ``output_dir`` (the staging folder:
    figures go to ``figures/`` inside it) and ``indicators_file``; meanwhile write ``indicators.csv`` and
-   ``scoreboard.xlsx`` (one sheet per area of the programme); then write the Word draft
-   ``bao_cao_so_ket_LABEL.docx`` from the views by area and the figures (:mod:`cchc_analysis.pack.draft`);
+   ``scoreboard.xlsx`` (one sheet per area of the programme); then, as soon as the notebooks that draw
+   its figures are done (they run first), the Word draft ``bao_cao_so_ket_LABEL.docx`` from the views
+   by area and the figures (:mod:`cchc_analysis.pack.draft`), while the last notebooks run;
 4. export the executed notebooks as one ``index.html`` without code (:mod:`cchc_analysis.pack.html`);
 5. record the pack key and swap the staged pack into ``reports/LABEL/``
    (:mod:`cchc_analysis.pack.staging`).
@@ -48,7 +50,7 @@ from cchc_analysis.pack.errors import (
     ReportError,
     UsageError,
 )
-from cchc_analysis.pack.settings import Settings, resolve
+from cchc_analysis.pack.settings import DRAFT_FIGURES_FROM, NOTEBOOK_COSTS, NOTEBOOKS, Settings, resolve
 from cchc_analysis.pack.staging import LOGS
 
 EXECUTED = ".executed"
@@ -68,11 +70,10 @@ def build(settings: Settings, *, progress: bool = True, stdout: TextIO | None = 
     if run.up_to_date():
         return run.finish_unchanged()
     try:
-        with run.staged() as stage, run.kernels(stage) as pool:
-            run.clean()                                                   # 1 (kernels warm up meanwhile)
-            table = run.indicator_table(stage)                            # 2
-            executed = run.notebooks(pool, stage, table)                  # 3 (+ indicators.csv, scoreboard)
-            run.draft(stage, table)                                       # 3b the Word draft (figures made)
+        with run.staged() as stage, run.read_worker() as worker, run.kernels(stage) as pool, \
+                quick_thread_switches():
+            run.clean(worker)                                             # 1 (kernels warm up meanwhile)
+            executed, _table = run.notebooks(pool, stage)                 # 2, 3 (+ tables, Word draft)
             run.html(executed, stage)                                     # 4
             run.swap_in(stage)                                            # 5
         return run.finish()
@@ -81,15 +82,35 @@ def build(settings: Settings, *, progress: bool = True, stdout: TextIO | None = 
         raise
 
 
+#: How often (seconds) a thread computing in this process lets the others run (Python's default: 0.005).
+SWITCH_INTERVAL = 0.0005
+
+
+@contextlib.contextmanager
+def quick_thread_switches(interval: float = SWITCH_INTERVAL) -> Iterator[None]:
+    """Let waiting threads in sooner while cleaning and tables are computed in this process.
+
+    The threads that start the kernels and feed them the notebooks' cells mostly wait; each time a
+    kernel answers, one of them needs the interpreter for a moment. Behind a computing thread it waits
+    up to the switch interval, many times per notebook: with 0.5 ms instead of 5 ms the kernels are not
+    kept waiting. Restored on exit.
+    """
+    previous = sys.getswitchinterval()
+    sys.setswitchinterval(min(interval, previous))
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(previous)
+
+
 def warm_html_export() -> None:
     """Import nbconvert and compile the HTML template once (a few seconds), so that the export of
     ``index.html`` after the notebooks costs only the export itself; a failure here is left to the
     export, which reports it."""
     with contextlib.suppress(Exception):
         import nbformat
-        from nbconvert import HTMLExporter
 
-        HTMLExporter(template_name="lab", exclude_input=True).from_notebook_node(nbformat.v4.new_notebook())
+        html.exporter().from_notebook_node(nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("#")]))
 
 
 class Run:
@@ -176,12 +197,32 @@ class Run:
         finally:
             pool.close()
 
-    def clean(self) -> None:
+    @contextlib.contextmanager
+    def read_worker(self) -> Iterator[Any]:
+        """A second process reading part of the exports (:mod:`cchc_analysis.ingest.workers`), when they
+        are to be cleaned: forked now, before the kernels' threads start; None otherwise."""
+        from cchc_analysis import refresh
+
+        s = self.settings
+        worker = None
+        if not refresh.is_current(s.raw, s.processed, self.fingerprint):
+            from cchc_analysis.ingest.workers import ReadWorker
+
+            worker = ReadWorker.start()
+        try:
+            yield worker
+        finally:
+            if worker is not None:
+                worker.close()
+
+    def clean(self, worker: Any = None) -> None:
         from cchc_analysis import refresh
 
         s = self.settings
         with self.timed("làm sạch"):
-            refreshed = refresh.ensure_processed(s.raw, s.processed, progress=self.progress)
+            refreshed = refresh.ensure_processed(s.raw, s.processed, progress=self.progress, worker=worker)
+        if worker is not None:
+            worker.close()  # its processor is free for the notebooks
         self.result.cleaned = refreshed.cleaned
         if refreshed.report is None:
             self.say("Dữ liệu thô không đổi từ lần làm sạch trước: dùng lại các bảng đã làm sạch.")
@@ -201,28 +242,59 @@ class Run:
             self.indicators_file = tables.write_indicator_table(table, stage)
         return table
 
-    def notebooks(self, pool: kernels.KernelPool, stage: Path, table: Any) -> list[Path]:
+    def notebooks(self, pool: kernels.KernelPool, stage: Path) -> tuple[list[Path], Any]:
+        """Compute the indicator table (step 2) while the kernels start on the notebooks that do not read
+        it; write ``indicators.csv`` and ``scoreboard.xlsx`` while they run the others (step 3), then the
+        Word draft as soon as the notebooks that draw its figures are done (:data:`DRAFT_FIGURES_FROM`;
+        after every notebook when the run's notebooks are not the pack's own)."""
         s = self.settings
-        parameters = s.notebook_parameters(stage, self.indicators_file)
+        parameters = s.notebook_parameters(stage, stage / tables.INDICATORS_PARQUET)
         self.log.add(f"Sổ tay: {', '.join(s.notebooks) or '(không có)'}; {pool.size} nhân (kernel) "
                      f"{kernels.KERNEL_NAME} chạy song song")
         outcome: dict[str, Any] = {}
+        table_ready, stop, figures_done = threading.Event(), threading.Event(), threading.Event()
+        first = DRAFT_FIGURES_FROM if tuple(s.notebooks) == NOTEBOOKS else ()
+        waiting = set(first) or set(s.notebooks)
+        lock = threading.Lock()
+
+        def done(name: str) -> None:
+            with lock:
+                waiting.discard(name)
+                if not waiting:
+                    figures_done.set()
 
         def in_background() -> None:
             try:
                 outcome["executed"] = kernels.run_notebooks(s.sources, stage / EXECUTED, parameters,
                                                             s.notebooks_dir, progress=self.progress, pool=pool,
-                                                            durations=self.result.durations)
+                                                            durations=self.result.durations, costs=NOTEBOOK_COSTS,
+                                                            first=first, table_ready=table_ready, stop=stop,
+                                                            on_done=done)
             except BaseException as exc:
                 outcome["error"] = exc
+            finally:
+                figures_done.set()
 
         runner = threading.Thread(target=in_background)
         runner.start()
         try:
+            try:
+                table = self.indicator_table(stage)
+            except BaseException:
+                stop.set()  # before the table is said ready: no notebook starts on a missing table
+                raise
+            finally:
+                table_ready.set()
             with self.timed("indicators.csv, scoreboard.xlsx"):
                 tables.write_pack_tables(table, stage, s.period, tables.read_tasks(s.processed), processed=s.processed)
             with self.timed("chuẩn bị index.html"):
                 warm_html_export()  # while the kernels work: not after them
+            figures_done.wait()
+            if "error" not in outcome:
+                self.draft(stage, table)  # 3b, while the last notebooks run
+        except BaseException:
+            stop.set()
+            raise
         finally:
             runner.join()
             pool.close()  # the kernels' processors are free for the HTML export
@@ -230,7 +302,7 @@ class Run:
         if "error" in outcome:
             self._keep_failed(outcome["error"], stage)
             raise outcome["error"]
-        return outcome["executed"]
+        return outcome["executed"], table
 
     def _log_notebooks(self, error: BaseException | None) -> None:
         failed = error.notebook if isinstance(error, NotebookFailure) else None

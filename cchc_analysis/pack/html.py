@@ -11,6 +11,7 @@ depends only on what the notebooks show, and every figure is embedded (the page 
 from __future__ import annotations
 
 import copy
+import functools
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -105,14 +106,20 @@ def _clean_output(output: Any) -> Any:
     return output
 
 
+@functools.cache
+def exporter() -> Any:
+    """The HTML exporter of the report page (one per process: its templates are compiled once, which
+    :func:`cchc_analysis.pack.build.warm_html_export` does while the notebooks run)."""
+    from nbconvert import HTMLExporter
+
+    return HTMLExporter(template_name="lab", exclude_input=True, exclude_input_prompt=True,
+                        exclude_output_prompt=True, embed_images=True, language_code="vi")
+
+
 def notebooks_html(executed: Sequence[Path], period: Period) -> str:
     """The executed notebooks as one HTML page without code (Vietnamese, with a table of contents;
     every figure embedded as a data URI, so the page stands alone)."""
-    from nbconvert import HTMLExporter
-
     combined = combine_notebooks(executed, period)
-    exporter = HTMLExporter(template_name="lab", exclude_input=True, exclude_input_prompt=True,
-                            exclude_output_prompt=True, embed_images=True, language_code="vi")
-    html, _ = exporter.from_notebook_node(combined, resources={"metadata": {"name": combined.metadata["title"]}})
+    html, _ = exporter().from_notebook_node(combined, resources={"metadata": {"name": combined.metadata["title"]}})
     # the page stands alone: no script fetched from the Internet (the report has no formula or widget)
     return REMOTE_SCRIPT_RE.sub("", html)

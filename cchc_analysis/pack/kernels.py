@@ -1,12 +1,12 @@
 """Running the notebooks: papermill on a pool of kernels started (and warmed up) ahead of time.
 
 Starting a kernel and importing pandas and Matplotlib costs about as much as a short notebook; the pool
-pays it once per kernel, while the raw data are being cleaned, and each kernel runs its share of the
-notebooks one after the other, reset in between (:class:`KernelPool`). ``CCHC_JOBS`` sets how many
+pays it once per kernel, while the raw data are being cleaned, and each kernel takes the next notebook
+(the longest first) as soon as it is free, reset in between (:class:`KernelPool`). ``CCHC_JOBS`` sets how many
 kernels run at once (default: one per processor, at most 4).
 
->>> share_out([Path("a")] * 3, 2)
-[[0, 2], [1]]
+>>> run_order([Path("a")] * 3)
+[0, 1, 2]
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import json
 import os
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -36,12 +36,49 @@ def _first_line(source: str) -> str:
     return ""
 
 
+#: Seconds a new connection to a running kernel waits for stray broadcast (IOPub) messages before a
+#: notebook starts. Jupyter waits 0.2 s; each notebook and each reset opens a connection, and the wait
+#: is idle time on the kernel's turn. Messages of a notebook's cells are matched to their request, so a
+#: stray message arriving later is ignored anyway.
+IOPUB_SETTLE = 0.02
+
+
+def _quick_client_class() -> type:
+    """A kernel client that waits :data:`IOPUB_SETTLE` seconds, not 0.2, for the IOPub channel to settle
+    once the kernel answered (the wait of :meth:`wait_for_ready`, unchanged otherwise)."""
+    from jupyter_client.asynchronous import AsyncKernelClient
+
+    class QuickKernelClient(AsyncKernelClient):
+        async def wait_for_ready(self, timeout: float | None = None) -> None:
+            channel = self.iopub_channel
+            get_msg = channel.get_msg
+
+            def settle(*args: Any, timeout: float | None = None, **kw: Any) -> Any:
+                return get_msg(*args, timeout=None if timeout is None else min(timeout, IOPUB_SETTLE), **kw)
+
+            channel.get_msg = settle
+            try:
+                await super().wait_for_ready(timeout)
+            finally:
+                del channel.get_msg  # the class's method again
+
+    return QuickKernelClient
+
+
 def _kernel_manager_class(stderr_path: Path) -> type:
     """A kernel manager whose kernels show figures inline (so that the HTML report embeds them) and
-    write their own messages (start-up warnings, crashes) to ``stderr_path`` instead of the terminal."""
+    write their own messages (start-up warnings, crashes) to ``stderr_path`` instead of the terminal;
+    its clients wait only briefly for the IOPub channel to settle (:func:`_quick_client_class`)."""
     from jupyter_client import AsyncKernelManager
+    from traitlets import default
+
+    client_class = _quick_client_class()
 
     class QuietKernelManager(AsyncKernelManager):
+        @default("client_factory")
+        def _client_factory_default(self) -> type:
+            return client_class
+
         async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
             kw["env"] = {**(kw.get("env") or os.environ), "MPLBACKEND": INLINE_BACKEND}
             with open(stderr_path, "ab") as sink:
@@ -98,24 +135,47 @@ def default_jobs(count: int) -> int:
     return max(1, min(count, jobs))
 
 
-def share_out(sources: Sequence[Path], jobs: int) -> list[list[int]]:
-    """Share notebooks among ``jobs`` kernels, the longest (most code cells) first, each to the kernel
-    with the least work so far; the same notebooks always go to the same kernel, in the same order.
+def reads_indicator_table(path: Path) -> bool:
+    """True when the notebook's parameters cell names ``indicators_file`` (it reads the indicator
+    table the run writes, so it waits for it); a notebook that cannot be read is assumed to read it."""
+    try:
+        cells = json.loads(Path(path).read_text(encoding="utf-8")).get("cells", [])
+    except (OSError, ValueError):
+        return True
+    for cell in cells:
+        if "parameters" in (cell.get("metadata") or {}).get("tags", []):
+            source = cell.get("source", "")
+            return "indicators_file" in ("".join(source) if isinstance(source, list) else str(source))
+    return True
 
+
+def run_order(sources: Sequence[Path], costs: Mapping[str, float] | None = None,
+              first: Collection[str] = ()) -> list[int]:
+    """The order in which the kernels take the notebooks: those named in ``first`` before the others, and
+    in each group the longest first (``costs``, expected seconds by file name, else a tenth of a second
+    per code cell), so that the short ones fill in at the end; ties keep the report's order.
+
+    >>> run_order([Path("a"), Path("b"), Path("c")], {"b": 5.0, "c": 2.0})
+    [1, 2, 0]
+    >>> run_order([Path("a"), Path("b"), Path("c")], {"a": 1.0, "b": 5.0, "c": 2.0}, first={"a", "c"})
+    [2, 0, 1]
     """
-    loads = [0] * jobs
-    shares: list[list[int]] = [[] for _ in range(jobs)]
-    for i in sorted(range(len(sources)), key=lambda i: -_code_cells(sources[i])):
-        k = loads.index(min(loads))
-        shares[k].append(i)
-        loads[k] += max(_code_cells(sources[i]), 1)
-    return [share for share in shares if share]
+    costs = costs or {}
+
+    def cost(i: int) -> float:
+        name = Path(sources[i]).name
+        return float(costs[name]) if name in costs else float(max(_code_cells(sources[i]), 0)) / 10
+
+    return sorted(range(len(sources)), key=lambda i: (Path(sources[i]).name not in first, -cost(i)))
 
 
 #: Imported once by each kernel before the notebooks run (the notebooks' own imports are then instant).
 WARM_IMPORTS = ("pandas", "pyarrow.parquet", "matplotlib.pyplot", "IPython.display", "cchc_analysis.periods",
                 "cchc_analysis.indicators", "cchc_analysis.refresh", "cchc_analysis.views", "cchc_analysis.charts",
-                "cchc_analysis.narrative", "cchc_analysis.scoreboard", "cchc_analysis.intake")
+                "cchc_analysis.narrative", "cchc_analysis.scoreboard", "cchc_analysis.intake",
+                "cchc_analysis.scoreboard_areas", "cchc_analysis.views_programme", "cchc_analysis.docx_draft",
+                "cchc_analysis.index766", "cchc_analysis.index766.charts", "cchc_analysis.index766.views",
+                "pandas.io.formats.style", "docx")
 #: Run in a kernel before each notebook: the notebook starts as in a fresh kernel (empty namespace,
 #: Matplotlib settings and figures as at start-up, cell numbers from 1). The first time, a small figure
 #: is drawn and saved as PNG and SVG in the charts' style, so that fonts and renderers are loaded while
@@ -228,32 +288,56 @@ class KernelPool:
 
 def run_notebooks(sources: Sequence[Path], executed_dir: Path, parameters: Mapping[str, Any], cwd: Path,
                   *, progress: bool = True, jobs: int | None = None, pool: KernelPool | None = None,
-                  durations: dict[str, float] | None = None) -> list[Path]:
+                  durations: dict[str, float] | None = None, costs: Mapping[str, float] | None = None,
+                  first: Collection[str] = (), table_ready: threading.Event | None = None,
+                  stop: threading.Event | None = None, on_done: Callable[[str], None] | None = None) -> list[Path]:
     """Run notebooks into ``executed_dir`` on the kernels of ``pool`` (a pool of ``jobs`` kernels is
     started when none is given); return the executed notebooks in order.
 
+    Each kernel takes the next notebook as soon as it is free, the longest first (:func:`run_order`
+    with ``costs``, the expected seconds by file name, and ``first``, names taken before the others), so
+    the kernels finish at about the same time whatever the notebooks' lengths. With ``table_ready``, a
+    notebook that reads the indicator table (:func:`reads_indicator_table`) starts only once the event
+    is set; the others may start before. ``on_done`` is called with the file name of each notebook that
+    ran without error, as soon as it is done (from a kernel's thread).
     The notebooks must not depend on each other (each one reads the canonical tables and writes its
-    own figures). After a failure no further notebook is started, and the failure of the first
-    notebook in order is raised (:class:`NotebookFailure`).
+    own figures). After a failure, or once ``stop`` is set, no further notebook is started, and the
+    failure of the first notebook in order is raised (:class:`NotebookFailure`).
     """
     durations = durations if durations is not None else {}
     if pool is None:
         jobs = default_jobs(len(sources)) if jobs is None else max(1, int(jobs))
         with KernelPool(jobs, cwd, executed_dir) as own:
             return run_notebooks(sources, executed_dir, parameters, cwd, progress=progress, pool=own,
-                                 durations=durations)
-    stop = threading.Event()
+                                 durations=durations, costs=costs, first=first, table_ready=table_ready,
+                                 stop=stop, on_done=on_done)
+    stop = stop if stop is not None else threading.Event()
     failures: dict[int, NotebookFailure] = {}
     crashes: list[BaseException] = []
+    pending = run_order(sources, costs, first)
+    waits = {i: table_ready is not None and reads_indicator_table(sources[i]) for i in pending}
+    lock = threading.Lock()
 
-    def work(k: int, share: list[int]) -> None:
+    def next_notebook() -> int | None:
+        while True:
+            with lock:
+                if stop.is_set() or not pending:
+                    return None
+                ready = table_ready is None or table_ready.is_set()
+                runnable = [i for i in pending if ready or not waits[i]]
+                if runnable:
+                    pending.remove(runnable[0])
+                    return runnable[0]
+            table_ready.wait(0.05)  # type: ignore[union-attr]  # only reached while it is unset
+
+    def work(k: int) -> None:
         try:
             km = pool.manager(k)
-            for n, i in enumerate(share):
-                if stop.is_set():
-                    return
+            n = 0
+            while (i := next_notebook()) is not None:
                 if n:
                     pool.reset(k)
+                n += 1
                 source = sources[i]
                 start = time.perf_counter()
                 bar = {"position": k} if progress and pool.size > 1 else progress
@@ -262,14 +346,16 @@ def run_notebooks(sources: Sequence[Path], executed_dir: Path, parameters: Mappi
                 except NotebookFailure as failure:
                     failures[i] = failure
                     stop.set()
+                    continue
                 finally:
                     durations[source.name] = time.perf_counter() - start
+                if on_done is not None:
+                    on_done(source.name)
         except BaseException as exc:
             crashes.append(exc)
             stop.set()
 
-    shares = share_out(sources, pool.size)
-    threads = [threading.Thread(target=work, args=(k, share)) for k, share in enumerate(shares)]
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(min(pool.size, len(sources)))]
     for thread in threads:
         thread.start()
     for thread in threads:

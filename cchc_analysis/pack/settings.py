@@ -22,6 +22,13 @@ from cchc_analysis.periods import Period, PeriodError
 #: The notebooks of the pack, in the report's order (in ``notebooks/``).
 NOTEBOOKS = ("01_clean.ipynb", "02_satisfaction.ipynb", "03_digital.ipynb", "04_budget_payroll.ipynb",
              "05_midterm_review.ipynb", "06_index766.ipynb")
+#: About how many seconds each notebook runs on the bundled sample: the kernels take the longest first,
+#: so that they finish together (a notebook not named here counts a tenth of a second per code cell).
+NOTEBOOK_COSTS = {"03_digital.ipynb": 5.0, "02_satisfaction.ipynb": 3.0, "06_index766.ipynb": 2.0,
+                  "04_budget_payroll.ipynb": 1.0, "01_clean.ipynb": 0.9, "05_midterm_review.ipynb": 0.7}
+#: The notebooks that draw the figures the Word draft embeds (``figures/INDICATOR.png`` of each area's
+#: indicators): they run first, and the draft is written as soon as they are done, while the others run.
+DRAFT_FIGURES_FROM = ("02_satisfaction.ipynb", "03_digital.ipynb", "04_budget_payroll.ipynb")
 #: Keys a YAML parameter file may hold (``params/review_2025.yaml``).
 PARAMETER_NAMES = ("year", "period", "raw_dir", "processed_dir", "output_dir")
 DEFAULT_YEAR = 2025

@@ -1,0 +1,92 @@
+"""Cleaning with a second reading process gives what one process gives: tables, counts, messages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import dossier_row, dossier_sheet
+
+from cchc_analysis.ingest import pipeline
+from cchc_analysis.ingest.workers import ReadWorker, read_outcome
+
+pytestmark = pytest.mark.usefixtures("pii_key")
+
+
+def _folder(exports) -> Path:
+    """Exports whose order matters: the same dossier in two files (the first one read is kept), a file
+    that cannot be read, a sheet with an unknown column (a warning) and a file with no known header."""
+    for k in range(4):
+        rows = [dossier_row(10 * k + i) for i in range(1, 4)] + [dossier_row(99, dossier_id="000.00.23.H32-DUP")]
+        exports.xlsx(f"ho_so_{k}.xlsx", {"Danh sách": dossier_sheet(rows)})
+    (exports.folder / "hong.xlsx").write_bytes(b"%PDF-1.4 not a workbook")
+    header = ["Mã hồ sơ", "Ngày tiếp nhận", "Cột lạ của đơn vị"]
+    exports.xlsx("cot_la.xlsx", {"S": [header, ["000.00.23.H32-X1", "02/01/2024 07:41", "x"]]})
+    exports.xlsx("khong_ro.xlsx", {"S": [["Tiêu đề gì đó", "Cột khác"], ["1", "2"]]})
+    return exports.folder
+
+
+def _run(folder: Path, out: Path, worker: ReadWorker | None, capsys) -> tuple[pipeline.CleanReport, str]:
+    report = pipeline.clean([folder], out, progress=False, worker=worker)
+    return report, capsys.readouterr().err
+
+
+def _worker() -> ReadWorker:
+    worker = ReadWorker.start()
+    if worker is None:
+        pytest.skip("no second reading process here (not Linux, one processor, or a thread already running)")
+    return worker
+
+
+def _same(one: tuple[pipeline.CleanReport, str], two: tuple[pipeline.CleanReport, str], a: Path, b: Path) -> None:
+    (r1, err1), (r2, err2) = one, two
+    assert r1.errors == r2.errors and r1.errors
+    assert r1.warnings == r2.warnings and r1.warnings
+    assert err1 == err2
+    assert r1.files_read == r2.files_read == 5
+    assert [line.replace(str(a), "OUT") for line in r1.summary_lines()] == \
+        [line.replace(str(b), "OUT") for line in r2.summary_lines()]
+    names = sorted(p.name for p in a.iterdir())
+    assert names == sorted(p.name for p in b.iterdir()) and "dossiers.parquet" in names
+    for name in names:
+        assert (a / name).read_bytes() == (b / name).read_bytes(), name
+
+
+def test_a_second_reading_process_gives_the_same_tables_counts_and_messages(exports, tmp_path, capsys):
+    folder = _folder(exports)
+    alone = _run(folder, tmp_path / "alone", None, capsys)
+    with _worker() as worker:
+        shared = _run(folder, tmp_path / "shared", worker, capsys)
+        again = _run(folder, tmp_path / "again", worker, capsys)  # a worker serves job after job
+    _same(alone, shared, tmp_path / "alone", tmp_path / "shared")
+    _same(alone, again, tmp_path / "alone", tmp_path / "again")
+    assert sum(c.rows_duplicate for c in alone[0].counts) == 3  # the dossier in four files: kept once
+
+
+def test_files_are_read_here_when_the_worker_is_gone(exports, tmp_path, capsys):
+    folder = _folder(exports)
+    alone = _run(folder, tmp_path / "alone", None, capsys)
+    worker = _worker()
+    worker._process.kill()
+    worker._process.join()
+    shared = _run(folder, tmp_path / "shared", worker, capsys)
+    worker.close()
+    worker.close()  # twice: nothing happens
+    _same(alone, shared, tmp_path / "alone", tmp_path / "shared")
+
+
+def test_the_worker_reads_a_file_as_this_process_does(exports, tmp_path):
+    folder = _folder(exports)
+    files = sorted(folder.iterdir())
+    names = [p.name for p in files]
+    with _worker() as worker:
+        assert worker.submit(files, names, None)
+        got = worker.outcomes()  # this process takes no file: the worker reads them all, in order
+    assert [i for i, _ in got] == list(range(len(files)))
+    for path, name, (_, theirs) in zip(files, names, got, strict=True):
+        mine = read_outcome(path, name, None)
+        assert (theirs.errors, theirs.warnings, theirs.files_read) == (mine.errors, mine.warnings, mine.files_read)
+        assert [k for k, _ in theirs.tables] == [k for k, _ in mine.tables]
+        for (_, a), (_, b) in zip(theirs.tables, mine.tables, strict=True):
+            assert a.data.equals(b.data) and a.raw.rows == b.raw.rows
+    assert sum(o.files_read for _, o in got) == 5 and any(o.errors for _, o in got)
