@@ -25,7 +25,6 @@ are those of the item-by-item path of :mod:`.scoring`
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -33,9 +32,17 @@ import numpy as np
 import pandas as pd
 
 from cchc_analysis.index766 import rules
-from cchc_analysis.index766.model import PROCEDURE_LEVEL, Model, as_period, flag_arrays
+from cchc_analysis.index766.model import (
+    PROCEDURE_LEVEL,
+    Model,
+    as_period,
+    flag_arrays,
+    per_model,
+    status_masks,
+)
 from cchc_analysis.index766.registry import GROUPS, SUBINDICATORS
 from cchc_analysis.index766.scoring import portal_points
+from cchc_analysis.periods import day_array, month_ordinals
 
 __all__ = ["Rollup", "rollup", "UNALLOCATED", "NO_PROCEDURE"]
 
@@ -70,43 +77,47 @@ class Rollup:
     lost: pd.DataFrame
 
 
-def _month(days: np.ndarray) -> np.ndarray:
-    """Month ordinal (year × 12 + month − 1) of ``datetime64[D]`` days; −1 for NaT."""
-    months = days.astype("datetime64[M]").astype("int64")
-    return np.where(np.isnat(days), -1, months)
+def _procedure_codes(procedure: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Factorised procedure keys, a missing key as :data:`NO_PROCEDURE` (keys in order of first appearance)."""
+    codes, names = pd.factorize(procedure, use_na_sentinel=False)
+    names = np.asarray(names, dtype=object)
+    missing = pd.isna(names)
+    if missing.any():
+        if (names == NO_PROCEDURE).any():  # the label is also written out: both are one key
+            codes, names = pd.factorize(procedure.fillna(NO_PROCEDURE))
+            return np.asarray(codes), np.asarray(names, dtype=object)
+        names[missing] = NO_PROCEDURE
+    return np.asarray(codes), names
 
 
-@functools.cache
+@per_model
 def _prepared(model: Model) -> dict:
     """Per-dossier facts, keys and monthly sums, computed once per model."""
     a = flag_arrays(model)
     d = model.dossiers
     n = len(d)
+    nat = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
 
     def day(name: str) -> np.ndarray:
-        if name not in d.columns:
-            return np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
-        return np.asarray(pd.to_datetime(d[name])).astype("datetime64[D]")
+        return day_array(d[name]) if name in d.columns else nat
 
-    status = d["status"]
-    judge = {**{c: day(c) for c in ("received_at", "due_at", "resolved_at", "request1_at",
-                                                      "request2_at", "completed1_at")},
+    masks = status_masks(d["status"], {"closing": rules.CLOSING_STATUSES, "not_received": rules.NOT_RECEIVED,
+                                       "withdrawn": ("withdrawn",)})
+    judge = {"received_at": a["received_day"],
+             **{c: day(c) for c in ("due_at", "resolved_at", "request1_at", "request2_at", "completed1_at")},
              "supplement_count": d["supplement_count"].to_numpy(dtype="float64", na_value=np.nan),
              "legal_days": d["legal_days"].to_numpy(dtype="float64", na_value=np.nan),
              "legal_calendar": d["legal_calendar"].to_numpy(dtype=bool) if "legal_calendar" in d.columns
-             else np.zeros(n, dtype=bool),
-             "closing": status.isin(rules.CLOSING_STATUSES).fillna(False).to_numpy(dtype=bool),
-             "not_received": status.isin(rules.NOT_RECEIVED).fillna(False).to_numpy(dtype=bool),
-             "withdrawn": (status == "withdrawn").fillna(False).to_numpy(dtype=bool)}
+             else np.zeros(n, dtype=bool), **masks}
     cat = model.catalogue
     cat_keys = cat["procedure"].astype(str).to_numpy(dtype=object) if cat is not None else np.array([], dtype=object)
     # factorised on the column itself (no text array per dossier); keys in order of first appearance,
     # the catalogue's first
-    d_codes, d_names = pd.factorize(d["procedure"].fillna(NO_PROCEDURE)) if n else (np.array([], "int64"), [])
+    d_codes, d_names = _procedure_codes(d["procedure"]) if n else (np.array([], "int64"), [])
     proc_codes, proc_names = pd.factorize(np.concatenate([cat_keys, np.asarray(d_names, dtype=object)]))
     cat_idx, d_proc = proc_codes[: len(cat_keys)], proc_codes[len(cat_keys):][d_codes]
     d_unit, unit_names = pd.factorize(d["unit"]) if n else (np.array([], "int64"), [])
-    month = _month(a["received_day"]) if n else np.array([], dtype="int64")
+    month = month_ordinals(a["received_day"]) if n else np.array([], dtype="int64")
     rec = a["received_ok"] & (month >= 0) if n else np.array([], dtype=bool)
     m0 = int(month[rec].min()) if rec.any() else 0
     m1 = int(month[rec].max()) if rec.any() else -1
@@ -121,16 +132,17 @@ def _prepared(model: Model) -> dict:
         "4.4": (a["national_store_known"], a["national_store"]),
         "4.5b": (a["eid_known"], a["eid"]),
     }
-    at = np.flatnonzero(rec)  # the received dossiers, the only ones summed here
-    mi = month[at] - m0
-    sizes = {"procedure": len(proc_names), "unit": len(unit_names)}
-    cells = {None: mi, "procedure": mi * sizes["procedure"] + d_proc[at], "unit": mi * sizes["unit"] + d_unit[at]}
+    sizes = {None: 1, "procedure": len(proc_names), "unit": len(unit_names)}
+    # one cell per (month, key) of the received dossiers; the others in a discarded last cell
+    mi = np.where(rec, month - m0, 0)
+    cells = {None: mi, "procedure": mi * sizes["procedure"] + d_proc, "unit": mi * sizes["unit"] + d_unit}
+    for by, cell in cells.items():
+        cell[~rec] = nm * sizes[by]
 
     def monthly(weights: np.ndarray | None, by: str | None = None) -> np.ndarray:
         """Cumulative monthly sums over received dossiers: shape (months + 1, size)."""
-        size = sizes[by] if by else 1
-        w = None if weights is None else weights[at]
-        sums = np.bincount(cells[by], weights=w, minlength=nm * size)[: nm * size].astype("float64")
+        size = sizes[by]
+        sums = np.bincount(cells[by], weights=weights, minlength=nm * size + 1)[: nm * size].astype("float64")
         out = np.zeros((nm + 1, size))
         np.cumsum(sums.reshape(nm, size), axis=0, out=out[1:])
         return out
@@ -146,8 +158,7 @@ def _prepared(model: Model) -> dict:
     cum["any:rec"] = monthly(None, "procedure")
     cum["eid_known"] = monthly(a["eid_known"])
     if cat is None and n:  # the procedures of the dossiers: provided online when one dossier says so
-        level = d["service_level"].astype("string")
-        cum["any:provided"] = monthly(level.isin(["full", "partial"]).fillna(False).to_numpy(dtype=bool),
+        cum["any:provided"] = monthly(status_masks(d["service_level"], {"on": ("full", "partial")})["on"],
                                       "procedure")
     return {"a": a, "judge": judge, "proc_names": np.asarray(proc_names, dtype=object), "unit_names":
             np.asarray(unit_names, dtype=object), "cat_idx": cat_idx, "d_proc": d_proc, "d_unit": d_unit,
@@ -165,7 +176,7 @@ def _between(cum: np.ndarray, lo: int, hi: int) -> np.ndarray:
     return cum[hi] - cum[lo]
 
 
-@functools.cache
+@per_model
 def _catalogue(model: Model) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The catalogue's procedures (index into the keys), provided online, with a fee, payment offered."""
     c = model.catalogue
