@@ -25,7 +25,7 @@ are those of the item-by-item path of :mod:`.scoring`
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -42,7 +42,7 @@ from cchc_analysis.index766.model import (
 )
 from cchc_analysis.index766.registry import GROUPS, SUBINDICATORS
 from cchc_analysis.index766.scoring import portal_points
-from cchc_analysis.periods import day_array, month_ordinals
+from cchc_analysis.periods import by_day, day_array, month_ordinals
 
 __all__ = ["Rollup", "rollup", "UNALLOCATED", "NO_PROCEDURE"]
 
@@ -109,6 +109,7 @@ def _prepared(model: Model) -> dict:
              "legal_days": d["legal_days"].to_numpy(dtype="float64", na_value=np.nan),
              "legal_calendar": d["legal_calendar"].to_numpy(dtype=bool) if "legal_calendar" in d.columns
              else np.zeros(n, dtype=bool), **masks}
+    judge.update({f"{c}:none": bool(np.isnat(judge[c]).all()) for c in ("request1_at", "request2_at", "completed1_at")})
     cat = model.catalogue
     cat_keys = cat["procedure"].astype(str).to_numpy(dtype=object) if cat is not None else np.array([], dtype=object)
     # factorised on the column itself (no text array per dossier); keys in order of first appearance,
@@ -263,6 +264,60 @@ def _counts(model: Model, p, prep: dict, judged: dict) -> tuple[dict, dict, set]
     return totals, keyed, missing
 
 
+class _Rows(Mapping):
+    """The judging arrays of :func:`_prepared` restricted to some rows, taken only when read; a supplement date
+    missing for every dossier is a constant view rather than a copy."""
+
+    def __init__(self, arrays: dict, rows: np.ndarray) -> None:
+        self.arrays, self.rows, self.taken = arrays, rows, {}
+
+    def __getitem__(self, key: str) -> np.ndarray:
+        if key not in self.taken:
+            values = self.arrays[key]
+            if key in _SUPPLEMENT_DATES and self.arrays.get(f"{key}:none"):
+                self.taken[key] = np.broadcast_to(values[:1], (len(self.rows),))
+            else:
+                self.taken[key] = values[self.rows]
+        return self.taken[key]
+
+    def __iter__(self):
+        return iter(self.arrays)
+
+    def __len__(self) -> int:
+        return len(self.arrays)
+
+
+_SUPPLEMENT_DATES = ("request1_at", "request2_at", "completed1_at")
+
+
+def _first_late(j: dict, rows: np.ndarray, lo: np.ndarray, hi: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """For dossiers open from ``ends[lo]`` to before ``ends[hi]``: the index of the first of those days they
+    are late on (``hi``: never), their lateness never falling while they stay open.
+
+    Without a supplement request the verdict on an open dossier is plain: on time while the day is on
+    or before its due date, always on time when withdrawn or without any deadline; those are found by
+    one search. The others (supplements, legal time in working days) are judged by bisection.
+    """
+    left, right = lo.copy(), hi.copy()
+    due = j["due_at"][rows]
+    no_due = np.isnat(due)
+    plain = np.isnat(j["request1_at"][rows]) & ~(no_due & ~np.isnan(j["legal_days"][rows]))
+    never = plain & (j["withdrawn"][rows] | no_due)
+    dated = plain & ~never
+    left[never] = hi[never]
+    found = by_day(due[dated], lambda days: np.searchsorted(ends, days, side="right"), len(ends))
+    left[dated] = np.clip(found, lo[dated], hi[dated])
+    right[plain] = left[plain]
+    active = np.flatnonzero(left < right)
+    while len(active):
+        mid = (left[active] + right[active]) // 2
+        on = rules.verdicts(_Rows(j, rows[active]), ends[mid], basis=False)[2]
+        right[active] = np.where(on, right[active], mid)
+        left[active] = np.where(on, mid + 1, left[active])
+        active = active[left[active] < right[active]]
+    return left
+
+
 def _in_hand(prep: dict, periods: list) -> dict[str, dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]]:
     """2.1 and 5.4 per period: dossiers in hand, on time and disliked, summed by procedure and by unit.
 
@@ -306,49 +361,41 @@ def _in_hand(prep: dict, periods: list) -> dict[str, dict[str, tuple[np.ndarray,
     closed = np.flatnonzero(held & closes & (resolved >= bounds[0]) & (resolved < bounds[-1]))
     odd = closed[received[closed] > resolved[closed]]
     closed = closed[received[closed] <= resolved[closed]]
-    final = rules.verdicts({k: v[closed] for k, v in j.items()}, resolved[closed], basis=False)[2]
-    slot = np.searchsorted(bounds, resolved[closed], side="right") - 1
+    final = rules.verdicts(_Rows(j, closed), resolved[closed], basis=False)[2]
+    slot = by_day(resolved[closed], lambda days: np.searchsorted(bounds, days, side="right"), len(bounds)) - 1
     cum_closed = {by: tuple(np.vstack([np.zeros((1, c.shape[1])), np.cumsum(c, axis=0)]) for c in part)
                   for by, part in sums(closed, slot, len(bounds), final.astype("float64")).items()}
-    odd_verdict = rules.verdicts({k: v[odd] for k, v in j.items()}, resolved[odd], basis=False)[2].astype("float64")
+    odd_verdict = rules.verdicts(_Rows(j, odd), resolved[odd], basis=False)[2].astype("float64")
 
     # open on a period's last day: judged at each of those days (bisection where lateness only grows)
     ends = np.unique(lasts)
-    lo = np.searchsorted(ends, received, side="left")
-    hi = np.where(closes, np.searchsorted(ends, resolved, side="left"), len(ends))
+    lo = by_day(received, lambda days: np.searchsorted(ends, days, side="left"), len(ends))
+    hi = np.where(closes, by_day(resolved, lambda days: np.searchsorted(ends, days, side="left"), len(ends)),
+                  len(ends))
     open_ = held & (lo < hi)
     steady = open_ & (np.isnat(req1) | (req1 >= received))
     rows = np.flatnonzero(steady)
-    left, right = lo[rows].copy(), hi[rows].copy()  # first end day late on, within [lo, hi]; hi: never
-    active = np.flatnonzero(left < right)
-    while len(active):
-        mid = (left[active] + right[active]) // 2
-        at = rows[active]
-        on = rules.verdicts({k: v[at] for k, v in j.items()}, ends[mid], basis=False)[2]
-        right[active] = np.where(on, right[active], mid)
-        left[active] = np.where(on, mid + 1, left[active])
-        active = active[left[active] < right[active]]
-    first_late = left
+    first_late = _first_late(j, rows, lo[rows], hi[rows], ends)
     slots = len(ends) + 1
     begin, stop = lo[rows], hi[rows]
-    sign = np.concatenate([np.ones(len(rows)), -np.ones(len(rows))])
     dis = dislike[rows].astype("float64")
     open_sums = {}
     for by, (codes, size) in keys.items():
         k = codes[rows]
-        part = []
-        for m, (a0, a1) in enumerate(((begin, stop), (begin, first_late), (begin, stop))):
-            w = sign * (np.concatenate([dis, dis]) if m == 2 else 1.0)
-            cell = np.concatenate([a0, a1]) * size + np.concatenate([k, k])
-            diff = np.bincount(cell, weights=w, minlength=slots * size)[: slots * size].reshape(slots, size)
-            part.append(np.cumsum(diff, axis=0)[:-1])
-        open_sums[by] = part
+        at_begin, at_stop, at_late = begin * size + k, stop * size + k, first_late * size + k
+
+        def count(cell: np.ndarray, weights: np.ndarray | None = None, size: int = size) -> np.ndarray:
+            return np.bincount(cell, weights=weights, minlength=slots * size)[: slots * size].reshape(slots, size)
+
+        entered = count(at_begin).astype("float64")
+        diffs = (entered - count(at_stop), entered - count(at_late), count(at_begin, dis) - count(at_stop, dis))
+        open_sums[by] = [np.cumsum(diff, axis=0)[:-1] for diff in diffs]
     rough = np.flatnonzero(open_ & ~steady)
     if len(rough):
         reps = (hi - lo)[rough]
         pair_rows = np.repeat(rough, reps)
         pair_end = np.repeat(lo[rough], reps) + (np.arange(reps.sum()) - np.repeat(np.cumsum(reps) - reps, reps))
-        on = rules.verdicts({k: v[pair_rows] for k, v in j.items()}, ends[pair_end], basis=False)[2].astype("float64")
+        on = rules.verdicts(_Rows(j, pair_rows), ends[pair_end], basis=False)[2].astype("float64")
         for by, part in sums(pair_rows, pair_end, len(ends), on).items():
             open_sums[by] = [o + p for o, p in zip(open_sums[by], part, strict=True)]
 
