@@ -83,7 +83,7 @@ def _procedure_codes(procedure: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     names = np.asarray(names, dtype=object)
     missing = pd.isna(names)
     if missing.any():
-        if (names == NO_PROCEDURE).any():  # the label is also written out: both are one key
+        if NO_PROCEDURE in set(names[~missing]):  # the label is also written out: both are one key
             codes, names = pd.factorize(procedure.fillna(NO_PROCEDURE))
             return np.asarray(codes), np.asarray(names, dtype=object)
         names[missing] = NO_PROCEDURE

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from cchc_analysis import registry
-from cchc_analysis.periods import Period
+from cchc_analysis.periods import Period, day_array, month_ordinals
 from cchc_analysis.periods import periods_of_year as _periods_of_year
 
 PERIOD_KINDS = ("year", "half", "quarter", "month")
@@ -122,10 +122,19 @@ def month_index(dates: pd.Series) -> np.ndarray:
     >>> month_index(pd.Series(pd.to_datetime(["1970-02-28 00:00", "2024-07-31 23:59"]))).tolist()
     [1, 654]
     """
-    months = pd.to_datetime(dates).to_numpy(dtype="datetime64[M]")
-    out = months.astype("int64")
-    out[np.isnat(months)] = _NO_MONTH
-    return out
+    return month_ordinals(day_array(dates), _NO_MONTH)
+
+
+def value_masks(values: pd.Series, sets: Mapping[str, Iterable[str]]) -> dict[str, np.ndarray]:
+    """Per name of ``sets``: whether each value is one of the set's (a missing value is in none), the
+    column factorised once and each set looked up on its distinct values (no text compared per row).
+
+    >>> value_masks(pd.Series(["resolved", None, "withdrawn"]), {"closed": ["resolved", "withdrawn"]})["closed"].tolist()
+    [True, False, True]
+    """
+    codes, uniques = pd.factorize(values)
+    uniques = np.asarray(uniques, dtype=object)
+    return {name: np.append(np.isin(uniques, list(members)), False)[codes] for name, members in sets.items()}
 
 
 def month_labels(index: np.ndarray) -> np.ndarray:
