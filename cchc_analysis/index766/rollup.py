@@ -42,6 +42,7 @@ from cchc_analysis.index766.model import (
 )
 from cchc_analysis.index766.registry import GROUPS, SUBINDICATORS
 from cchc_analysis.index766.scoring import portal_points
+from cchc_analysis.indicators.counting import cell_counts, flag_patterns
 from cchc_analysis.periods import by_day, day_array, month_ordinals
 
 __all__ = ["Rollup", "rollup", "UNALLOCATED", "NO_PROCEDURE"]
@@ -90,6 +91,31 @@ def _procedure_codes(procedure: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return np.asarray(codes), names
 
 
+def _flag(name: str):
+    return lambda b: b[name]
+
+
+def _both(den, num):
+    return lambda b: den(b) & num(b)
+
+
+#: The dossier flags the received sub-indicators are summed from (:func:`.model.flag_arrays`).
+_BASE_FLAGS = ("online", "fee", "paid_known", "paid", "result_file_known", "result_file", "components_digitized_known",
+               "components_digitized", "data_reused_known", "data_reused", "national_store_known", "national_store",
+               "eid_known", "eid")
+#: Sub-indicator: (counted, passes) over received dossiers, as functions of the flags (None: every dossier).
+_SUBS = {
+    "3.3": (None, _flag("online")),
+    "P.A": (lambda b: b["fee"] & b["paid_known"], _flag("paid")),
+    "4.1": (_flag("result_file_known"), _flag("result_file")),
+    "4.2": (_flag("components_digitized_known"), lambda b: b["components_digitized"] & b["result_file"]),
+    "4.3": (lambda b: b["data_reused_known"] | b["components_digitized_known"],
+            lambda b: b["data_reused"] | b["components_digitized"]),
+    "4.4": (_flag("national_store_known"), _flag("national_store")),
+    "4.5b": (_flag("eid_known"), _flag("eid")),
+}
+
+
 @per_model
 def _prepared(model: Model) -> dict:
     """Per-dossier facts, keys and monthly sums, computed once per model."""
@@ -123,44 +149,45 @@ def _prepared(model: Model) -> dict:
     m0 = int(month[rec].min()) if rec.any() else 0
     m1 = int(month[rec].max()) if rec.any() else -1
     nm = max(m1 - m0 + 1, 0)
-    comps, reused = a["components_digitized"], a["data_reused"]
-    subs = {  # sub-indicator: (d: counted, n: passes) over received dossiers
-        "3.3": (None, a["online"]),
-        "P.A": (a["fee"] & a["paid_known"], a["paid"]),
-        "4.1": (a["result_file_known"], a["result_file"]),
-        "4.2": (a["components_digitized_known"], comps & a["result_file"]),
-        "4.3": (a["data_reused_known"] | a["components_digitized_known"], reused | comps),
-        "4.4": (a["national_store_known"], a["national_store"]),
-        "4.5b": (a["eid_known"], a["eid"]),
-    }
+    base = {name: a[name] for name in _BASE_FLAGS}
+    if cat is None and n:  # the procedures of the dossiers: provided online when one dossier says so
+        base["provided"] = status_masks(d["service_level"], {"on": ("full", "partial")})["on"]
     sizes = {None: 1, "procedure": len(proc_names), "unit": len(unit_names)}
     # one cell per (month, key) of the received dossiers; the others in a discarded last cell
     mi = np.where(rec, month - m0, 0)
     cells = {None: mi, "procedure": mi * sizes["procedure"] + d_proc, "unit": mi * sizes["unit"] + d_unit}
     for by, cell in cells.items():
         cell[~rec] = nm * sizes[by]
-
-    def monthly(weights: np.ndarray | None, by: str | None = None) -> np.ndarray:
-        """Cumulative monthly sums over received dossiers: shape (months + 1, size)."""
-        size = sizes[by]
-        sums = np.bincount(cells[by], weights=weights, minlength=nm * size + 1)[: nm * size].astype("float64")
-        out = np.zeros((nm + 1, size))
-        np.cumsum(sums.reshape(nm, size), axis=0, out=out[1:])
-        return out
-
-    cum = {"rec": monthly(None), "paid_known": monthly(a["paid_known"]), "fee": monthly(a["fee"])}
-    for sid, (den, num) in subs.items():
-        cum[f"{sid}:known"] = monthly(den)
+    wanted: dict[str | None, dict[str, object]] = {None: {}, "procedure": {}, "unit": {}}  # key space: name: flag
+    wanted[None].update({"rec": None, "paid_known": _flag("paid_known"), "fee": _flag("fee"),
+                         "eid_known": _flag("eid_known")})
+    for sid, (den, num) in _SUBS.items():
+        wanted[None][f"{sid}:known"] = den
         for by in ("procedure", "unit"):
-            cum[f"{sid}:{by}:d"] = monthly(den, by)
-            cum[f"{sid}:{by}:n"] = monthly(num if den is None else den & num, by)
+            wanted[by][f"{sid}:{by}:d"] = den
+            wanted[by][f"{sid}:{by}:n"] = num if den is None else _both(den, num)
     for flag in ("online", "paid", "eid", "fee"):
-        cum[f"any:{flag}"] = monthly(a[flag], "procedure")
-    cum["any:rec"] = monthly(None, "procedure")
-    cum["eid_known"] = monthly(a["eid_known"])
-    if cat is None and n:  # the procedures of the dossiers: provided online when one dossier says so
-        cum["any:provided"] = monthly(status_masks(d["service_level"], {"on": ("full", "partial")})["on"],
-                                      "procedure")
+        wanted["procedure"][f"any:{flag}"] = _flag(flag)
+    wanted["procedure"]["any:rec"] = None
+    if "provided" in base:
+        wanted["procedure"]["any:provided"] = _flag("provided")
+    cum = {}
+    code, combos = flag_patterns(list(base.values())) if n else (np.array([], dtype=np.intp), np.zeros((0, 0), bool))
+    by_combo = {name: combos[:, i] for i, name in enumerate(base)}
+    for by, flags in wanted.items():
+        size = sizes[by]
+        counts = cell_counts(cells[by], nm * size, code, combos) if n else None
+        if counts is not None:  # a count by cell and combination of flags, then one product for every flag
+            weights = np.stack([np.ones(len(combos)) if f is None else f(by_combo) for f in flags.values()], axis=1)
+            sums = counts.astype("float64") @ weights.astype("float64")
+        else:
+            sums = np.stack([np.bincount(cells[by], weights=None if f is None else f(base),
+                                         minlength=nm * size + 1)[: nm * size] for f in flags.values()],
+                            axis=1).astype("float64") if flags else np.zeros((nm * size, 0))
+        for i, name in enumerate(flags):  # cumulative monthly sums: shape (months + 1, size)
+            out = np.zeros((nm + 1, size))
+            np.cumsum(sums[:, i].reshape(nm, size), axis=0, out=out[1:])
+            cum[name] = out
     return {"a": a, "judge": judge, "proc_names": np.asarray(proc_names, dtype=object), "unit_names":
             np.asarray(unit_names, dtype=object), "cat_idx": cat_idx, "d_proc": d_proc, "d_unit": d_unit,
             "m0": m0, "nm": nm, "month": month, "rec": rec, "cum": cum}

@@ -184,9 +184,13 @@ def index766_rows(tables: Mapping[str, pd.DataFrame], reg: Mapping[str, Any], ye
         return pd.DataFrame(columns=COLUMNS)
     from cchc_analysis import index766
 
-    received = np.asarray(pd.to_datetime(d["received_at"])).astype("datetime64[Y]")
-    received = received[~np.isnat(received)]
-    years = [int(year)] if year is not None else [int(y) + 1970 for y in np.unique(received.astype("int64"))]
+    if year is not None:
+        years = [int(year)]
+    else:  # the years with a dossier received: a count by year, not a sort of the column
+        months = month_index(d["received_at"])
+        months = months[months != counting._NO_MONTH]
+        first = int(months.min()) // 12 if len(months) else 0
+        years = [first + int(y) + 1970 for y in np.flatnonzero(np.bincount(months // 12 - first))]
     if not years:
         return pd.DataFrame(columns=COLUMNS)
     rows = index766.indicator_rows(dict(tables), years)

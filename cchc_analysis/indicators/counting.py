@@ -7,7 +7,7 @@ up to the quarter. Period labels are those of :class:`cchc_analysis.periods.Peri
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -161,6 +161,44 @@ def groups(frame: pd.DataFrame, columns: Iterable[str],
     return out
 
 
+#: Largest (cells × flag combinations) array :func:`cell_counts` builds (32 MB of int64).
+MAX_CELL_COMBOS = 1 << 22
+
+
+def flag_patterns(bits: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Code each row by its combination of up to 16 boolean ``bits``: (code per row in 0..K-1, the K
+    combinations seen as a K × len(bits) boolean array). A million rows carry only a few combinations.
+
+    >>> code, combos = flag_patterns([np.array([True, False, True]), np.array([True, False, True])])
+    >>> code.tolist(), combos.tolist()
+    ([1, 0, 1], [[False, False], [True, True]])
+    """
+    k = len(bits)
+    if not 0 < k <= 16:
+        raise ValueError(f"between 1 and 16 flags, not {k}")
+    dtype = np.uint8 if k <= 8 else np.uint16
+    raw = np.zeros(len(bits[0]), dtype=dtype)
+    for i, b in enumerate(bits):
+        raw |= np.asarray(b, dtype=bool).view(np.uint8).astype(dtype, copy=False) << dtype(i)
+    used = np.flatnonzero(np.bincount(raw, minlength=1))
+    lookup = np.zeros(max(int(used[-1]) + 1 if len(used) else 1, 1), dtype=np.intp)
+    lookup[used] = np.arange(len(used))
+    combos = ((used[:, None] >> np.arange(k)) & 1).astype(bool)
+    return lookup[raw], combos
+
+
+def cell_counts(key: np.ndarray, size: int, code: np.ndarray, combos: np.ndarray) -> np.ndarray | None:
+    """Rows counted by cell (``key`` in 0..size-1; ``size`` itself is a discarded cell) and flag combination (see
+    :func:`flag_patterns`): a size × K int64 array, or None when it would exceed :data:`MAX_CELL_COMBOS`.
+    The sum of any flag derived from the combinations is then ``counts @ flag_of_combination``.
+    """
+    k = len(combos)
+    if (size + 1) * k > MAX_CELL_COMBOS:
+        return None
+    cells = key * k + code
+    return np.bincount(cells, minlength=(size + 1) * k)[: size * k].reshape(size, k)
+
+
 def monthly_counts(month: np.ndarray, flags: Mapping[str, np.ndarray],
                    grouping: Mapping[str, tuple[np.ndarray, pd.Series]],
                    mask: np.ndarray | None = None) -> pd.DataFrame:
@@ -190,9 +228,18 @@ def monthly_counts(month: np.ndarray, flags: Mapping[str, np.ndarray],
         key = key + slot * stride
         stride *= len(names) + 1
     key = np.where(keep, key, size)  # the discarded bin
-    cells = {"events": np.bincount(key, minlength=size + 1)[:size].reshape(shape)}
-    for name, values in flags.items():
-        cells[name] = np.bincount(key, weights=values, minlength=size + 1)[:size].reshape(shape)
+    counts = None
+    if 0 < len(flags) <= 16:  # one count by cell and combination of flags, then a product per flag
+        code, combos = flag_patterns(list(flags.values()))
+        counts = cell_counts(key, size, code, combos)
+    if counts is not None:
+        cells = {"events": counts.sum(axis=1).reshape(shape)}
+        for i, name in enumerate(flags):
+            cells[name] = (counts @ combos[:, i].astype(np.int64)).reshape(shape)
+    else:
+        cells = {"events": np.bincount(key, minlength=size + 1)[:size].reshape(shape)}
+        for name, values in flags.items():
+            cells[name] = np.bincount(key, weights=values, minlength=size + 1)[:size].reshape(shape)
 
     n_groups = len(grouping)
     parts = [_cell_rows({k: v.sum(axis=tuple(range(n_groups)))[None, :] for k, v in cells.items()},
