@@ -27,6 +27,7 @@ import pandas as pd
 
 from cchc_analysis.index766 import rules
 from cchc_analysis.index766.registry import own_agency_names
+from cchc_analysis.indicators.counting import value_masks
 from cchc_analysis.ingest.text import fold
 from cchc_analysis.periods import Period, day_array
 
@@ -226,7 +227,12 @@ def build(tables: dict[str, pd.DataFrame], agency: str | None = None) -> Model:
         calendar = d["procedure"].map(terms["day_kind"] == "calendar").astype("boolean").fillna(False)
         d["legal_calendar"] = (from_catalogue & calendar).to_numpy(dtype=bool)
     events = tables.get("dossier_events")
-    d = d.join(_events(events), how="left")
+    found = _events(events)
+    if found.empty:  # nothing to join on a million dossier ids: the dates are simply missing
+        for col in found.columns:
+            d[col] = pd.Series(pd.NaT, index=d.index, dtype=found[col].dtype)
+    else:
+        d = d.join(found, how="left")
     if events is not None and len(events):
         complained = set(events.loc[events["event"] == "complaint", "dossier_id"].astype(str))
         d["complaint"] = d["complaint"].mask(d["dossier_id"].isin(complained), True)
@@ -326,6 +332,4 @@ def status_masks(values: pd.Series, sets: dict[str, tuple[str, ...]]) -> dict[st
     >>> status_masks(pd.Series(["resolved", None, "withdrawn"]), {"closing": ("resolved", "withdrawn")})
     {'closing': array([ True, False,  True])}
     """
-    codes, uniques = pd.factorize(values)
-    uniques = np.asarray(uniques, dtype=object)
-    return {name: np.append(np.isin(uniques, list(members)), False)[codes] for name, members in sets.items()}
+    return value_masks(values, sets)

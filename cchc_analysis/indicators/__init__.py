@@ -100,7 +100,7 @@ def share_counts(tables: Mapping[str, pd.DataFrame], reg: Mapping[str, Any],
     if d is not None:
         years = counting.years_of(d["received_at"], d["resolved_at"])
         ratio = methods(reg, "dossier_ratio")
-        extra = [f"{b}={v}" for b in ("field",) if b in d for v in d[b].dropna().unique()]
+        extra = [f"{b}={v}" for b in ("field",) if b in d for v in counting.factorize(d[b])[1]]
         parts.append(counting.complete(dossiers.ratio_counts(d, ratio, spans), list(ratio), years))
         applicants = methods(reg, "applicant_ratio")
         parts.append(counting.complete(dossiers.applicant_counts(d, applicants, spans), list(applicants), years))
@@ -241,6 +241,11 @@ def compute(tables: Mapping[str, pd.DataFrame], year: int | None = None,
     pandas.DataFrame
         The columns of docs/contract.md section 4, sorted by indicator, period kind, period and breakdown.
     """
+    with counting.factorisations():  # the columns several indicators read are factorised once
+        return _compute(tables, year, registry)
+
+
+def _compute(tables: Mapping[str, pd.DataFrame], year: int | None, registry: Mapping | None) -> pd.DataFrame:
     reg = registry or milestones.load_registry()
     spans = counting.programme_spans(reg)
     shares = _valid_periods(share_counts(tables, reg, spans))

@@ -7,7 +7,10 @@ up to the quarter. Period labels are those of :class:`cchc_analysis.periods.Peri
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -132,9 +135,41 @@ def value_masks(values: pd.Series, sets: Mapping[str, Iterable[str]]) -> dict[st
     >>> value_masks(pd.Series(["resolved", None, "withdrawn"]), {"closed": ["resolved", "withdrawn"]})["closed"].tolist()
     [True, False, True]
     """
-    codes, uniques = pd.factorize(values)
+    codes, uniques = factorize(values)
     uniques = np.asarray(uniques, dtype=object)
     return {name: np.append(np.isin(uniques, list(members)), False)[codes] for name, members in sets.items()}
+
+
+_FACTORISED: contextvars.ContextVar[dict | None] = contextvars.ContextVar("factorised", default=None)
+
+
+@contextlib.contextmanager
+def factorisations():
+    """Within the block, :func:`factorize` factorises each column once (the dossier status, channel, field
+    and unit are read by several indicators and by the 766 model); forgotten when the block ends."""
+    token = _FACTORISED.set({})
+    try:
+        yield
+    finally:
+        _FACTORISED.reset(token)
+
+
+def factorize(values: pd.Series) -> tuple[np.ndarray, Any]:
+    """``pandas.factorize`` of a column, computed once per column within :func:`factorisations`.
+
+    >>> s = pd.Series(["b", None, "a", "b"], dtype="string")
+    >>> with factorisations():
+    ...     factorize(s)[0].tolist(), factorize(s)[1] is factorize(s)[1]
+    ([0, -1, 1, 0], True)
+    """
+    memo = _FACTORISED.get()
+    if memo is None:
+        return pd.factorize(values)
+    array = values.array  # the column's data, kept in the memo so that its id is not reused
+    hit = memo.get(id(array))
+    if hit is None or hit[0] is not array:
+        hit = memo[id(array)] = (array, *pd.factorize(values))
+    return hit[1], hit[2]
 
 
 def month_labels(index: np.ndarray) -> np.ndarray:
@@ -154,7 +189,7 @@ def groups(frame: pd.DataFrame, columns: Iterable[str],
     for col in columns:
         if col not in frame:
             continue
-        codes, uniques = pd.factorize(frame[col])
+        codes, uniques = factorize(frame[col])
         name = (labels or {}).get(col, col)
         values = comparable_units(pd.Series(uniques)) if name == "unit" else pd.Series(uniques)
         out[col] = (np.asarray(codes), (f"{name}=" + values.astype(str)).reset_index(drop=True))
