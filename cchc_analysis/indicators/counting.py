@@ -165,8 +165,10 @@ def factorize(values: pd.Series) -> tuple[np.ndarray, Any]:
     memo = _FACTORISED.get()
     if memo is None:
         return pd.factorize(values)
-    array = values.array  # the column's data, kept in the memo so that its id is not reused
-    hit = memo.get(id(array))
+    array = values.array
+    if isinstance(array, pd.arrays.ArrowExtensionArray):  # its Arrow data, shared by the frames made from it
+        array = array.__arrow_array__()
+    hit = memo.get(id(array))  # the data is kept in the memo, so its id is not reused while the block runs
     if hit is None or hit[0] is not array:
         hit = memo[id(array)] = (array, *pd.factorize(values))
     return hit[1], hit[2]
