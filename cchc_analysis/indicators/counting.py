@@ -309,25 +309,37 @@ def share_rows(monthly: pd.DataFrame, spec: Mapping[str, tuple[str, str]],
     (``2021-2025``) is added only when the data have events in every year of it: a span figure
     over part of its years would be read as the whole period's.
     """
-    rows = []
-    codes, uniq = pd.factorize(monthly["month"]) if not monthly.empty else (np.array([], int), pd.Index([]))
+    if monthly.empty or not spec:
+        return pd.DataFrame(columns=COUNT_COLUMNS)
+    codes, uniq = pd.factorize(monthly["month"])
     uniq = pd.Series(np.asarray(uniq, dtype=object))
-    years_seen = set(uniq.str[:4].astype(int)) if len(uniq) else set()
-    rollups = [(kind, roll_up(uniq, kind).to_numpy(dtype=object)[codes]) for kind in PERIOD_KINDS] if len(uniq) else []
+    b_codes, b_names = pd.factorize(monthly["breakdown"])
+    b_names = np.asarray(b_names, dtype=object)
+    years_seen = set(uniq.str[:4].astype(int))
+    rollups = [roll_up(uniq, kind).to_numpy(dtype=object) for kind in PERIOD_KINDS]
     for span in spans:
         if set(range(span.start.year, span.end.year + 1)) <= years_seen:
             months = span.months()
-            inside = uniq.between(months[0], months[-1]).to_numpy()
-            rollups.append(("span", np.where(inside, span.label, None)[codes]))
-    for _, period in rollups:
-        rolled = monthly.assign(period=period).dropna(subset=["period"])
-        sums = rolled.drop(columns="month").groupby(["period", "breakdown"], sort=False).sum().reset_index()
+            rollups.append(np.where(uniq.between(months[0], months[-1]).to_numpy(), span.label, None))
+    columns = list(dict.fromkeys(c for pair in spec.values() for c in pair))
+    values = {c: monthly[c].to_numpy(dtype="float64") for c in columns}
+    rows = []
+    for labels in rollups:  # each month's period of this kind (None: outside it); summed by (period, breakdown)
+        p_codes, p_names = pd.factorize(labels)  # None gets -1
+        row_period = p_codes[codes]
+        inside = row_period >= 0
+        cell = row_period[inside] * len(b_names) + b_codes[inside]
+        # the (period, breakdown) cells with rows, in order of first appearance (as a groupby would give)
+        cells, first = np.unique(cell, return_index=True)
+        cells = cells[np.argsort(first, kind="stable")]
+        sums = {c: np.bincount(cell, weights=v[inside], minlength=len(p_names) * len(b_names))[cells]
+                for c, v in values.items()}
+        period = np.asarray(p_names, dtype=object)[cells // len(b_names)]
+        breakdown = b_names[cells % len(b_names)]
         for ind_id, (num, den) in spec.items():
-            rows.append(pd.DataFrame({
-                "indicator_id": ind_id, "period": sums["period"], "breakdown": sums["breakdown"],
-                "numerator": sums[num], "denominator": sums[den]}))
-    if not rows:
-        return pd.DataFrame(columns=COUNT_COLUMNS)
+            rows.append(pd.DataFrame({"indicator_id": ind_id, "period": period, "breakdown": breakdown,
+                                      "numerator": sums[num].astype(monthly[num].dtype),
+                                      "denominator": sums[den].astype(monthly[den].dtype)}))
     return pd.concat(rows, ignore_index=True)
 
 
