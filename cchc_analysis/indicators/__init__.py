@@ -82,9 +82,9 @@ def _reference_year(tables: Mapping[str, pd.DataFrame]) -> int:
                       ("survey_responses", "submitted_at"), ("tasks", "deadline")):
         frame = _present(tables, name)
         if frame is not None and col in frame:
-            s = pd.to_datetime(frame[col]).dropna()
-            if not s.empty:
-                last.append(int(s.max().year))
+            s = pd.to_datetime(frame[col]).max()  # missing dates skipped
+            if pd.notna(s):
+                last.append(int(s.year))
     for name in ("budget", "payroll"):
         frame = _present(tables, name)
         if frame is not None and "year" in frame and frame["year"].notna().any():

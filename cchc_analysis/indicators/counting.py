@@ -357,10 +357,15 @@ def complete(counts: pd.DataFrame, ind_ids: list[str], years: list[int],
 
 
 def years_of(*dates: pd.Series) -> list[int]:
-    """Every year from the first to the last date of the series given."""
+    """Every year from the first to the last date of the series given.
+
+    >>> years_of(pd.Series(pd.to_datetime(["2023-05-01", None, "2021-12-31"])), pd.Series([], dtype="datetime64[ns]"))
+    [2021, 2022, 2023]
+    """
     years: set[int] = set()
     for series in dates:
-        s = pd.to_datetime(series).dropna()
-        if not s.empty:
-            years.update(range(int(s.min().year), int(s.max().year) + 1))
+        s = pd.to_datetime(series)
+        first, last = s.min(), s.max()  # missing dates skipped (no copy of the column without them)
+        if pd.notna(first):
+            years.update(range(int(first.year), int(last.year) + 1))
     return sorted(years)
