@@ -236,6 +236,27 @@ def cell_counts(key: np.ndarray, size: int, code: np.ndarray, combos: np.ndarray
     return np.bincount(cells, minlength=(size + 1) * k)[: size * k].reshape(size, k)
 
 
+def _group_slots(grouping: Mapping[str, tuple[np.ndarray, pd.Series]], n: int) -> np.ndarray:
+    """Each row's cell among the groups' combinations (row-major; a missing group in a last slot of its
+    own), computed once per grouping within :func:`factorisations`. A fresh array when computed."""
+    arrays = [codes for codes, _ in grouping.values()]
+    memo = _FACTORISED.get()
+    key = ("slots", *map(id, arrays))
+    if memo is not None and key in memo and all(a is b for a, b in zip(memo[key][0], arrays, strict=True)):
+        return memo[key][1]
+    out = np.zeros(n, dtype=np.int64)
+    stride = 1
+    for codes, names in reversed(list(grouping.values())):
+        slot = np.where(codes >= 0, codes, len(names))
+        if stride != 1:
+            slot *= stride
+        out += slot
+        stride *= len(names) + 1
+    if memo is not None:
+        memo[key] = (arrays, out)
+    return out
+
+
 def monthly_counts(month: np.ndarray, flags: Mapping[str, np.ndarray],
                    grouping: Mapping[str, tuple[np.ndarray, pd.Series]],
                    mask: np.ndarray | None = None) -> pd.DataFrame:
@@ -253,18 +274,15 @@ def monthly_counts(month: np.ndarray, flags: Mapping[str, np.ndarray],
         keep &= mask
     if not keep.any():
         return pd.DataFrame(columns=["month", "breakdown", *flags])
-    low = month[keep].min()
-    span = int(month[keep].max() - low + 1)
+    low = int(month.min(where=keep, initial=np.iinfo(np.int64).max))
+    span = int(month.max(where=keep, initial=np.iinfo(np.int64).min)) - low + 1
     labels = month_labels(np.arange(span) + low)
     shape = [len(names) + 1 for _, names in grouping.values()] + [span]
     size = int(np.prod(shape))
-    key = np.where(keep, month - low, 0)
-    stride = span
-    for codes, names in reversed(list(grouping.values())):
-        slot = np.where(codes >= 0, codes, len(names))
-        key = key + slot * stride
-        stride *= len(names) + 1
-    key = np.where(keep, key, size)  # the discarded bin
+    key = _group_slots(grouping, len(month)) * span  # (group cell) x span + month offset
+    key += month
+    key -= low
+    key[~keep] = size  # the discarded bin
     counts = None
     if 0 < len(flags) <= 16:  # one count by cell and combination of flags, then a product per flag
         code, combos = flag_patterns(list(flags.values()))
