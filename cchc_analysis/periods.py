@@ -29,7 +29,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["KINDS", "Period", "PeriodError", "periods_of_year"]
+import numpy as np
+
+__all__ = ["KINDS", "Period", "PeriodError", "by_day", "day_array", "month_ordinals", "periods_of_year"]
 
 #: The kinds of period, in report order.
 KINDS = ("span", "year", "half", "quarter", "month", "window")
@@ -385,3 +387,55 @@ def periods_of_year(year: int) -> list[Period]:
     labels = ([str(year), f"{year}-H1", f"{year}-H2"] + [f"{year}-Q{q}" for q in range(1, 5)]
               + [f"{year}-{m:02d}" for m in range(1, 13)])
     return [Period.parse(label) for label in labels]
+
+
+def day_array(values: Any) -> np.ndarray:
+    """Calendar days (``datetime64[D]``, NaT kept) of datetime values: a time of day is dropped.
+
+    >>> day_array(np.array(["2024-07-31T23:59", "NaT"], dtype="datetime64[m]")).tolist()
+    [datetime.date(2024, 7, 31), None]
+    """
+    arr = np.asarray(values)
+    if arr.dtype.kind != "M":
+        import pandas as pd
+
+        arr = np.asarray(pd.to_datetime(values))
+    return arr.astype("datetime64[D]")
+
+
+def by_day(days: np.ndarray, func: Any, missing: int) -> np.ndarray:
+    """``func(days)`` for ``datetime64[D]`` days, computed once per distinct day of their span and looked up
+    (``missing`` for NaT): for functions of the day alone over many rows (``func`` maps an array of days
+    to integers).
+
+    >>> by_day(np.array(["2024-01-31", "NaT"], dtype="datetime64[D]"), lambda d: d.astype("int64") % 7, -1).tolist()
+    [6, -1]
+    """
+    days = np.asarray(days).astype("datetime64[D]", copy=False)
+    num = days.view("int64")  # NaT is the smallest int64
+    hi = int(num.max()) if num.size else np.iinfo(np.int64).min
+    if hi == np.iinfo(np.int64).min:  # nothing but NaT
+        return np.full(days.shape, missing, dtype="int64")
+    lo = int(np.min(num, where=~np.isnat(days), initial=hi))
+    if hi - lo > 200_000:  # dates centuries apart: the table would be larger than the work
+        out = np.full(days.shape, missing, dtype="int64")
+        ok = ~np.isnat(days)
+        out[ok] = func(days[ok])
+        return out
+    table = np.append(np.asarray(func(np.arange(lo, hi + 1).astype("datetime64[D]")), dtype="int64"), missing)
+    # NaT minus lo wraps round to a huge unsigned offset, clipped onto the last slot (missing)
+    offset = (num - lo).view("uint64")
+    np.minimum(offset, hi - lo + 1, out=offset)
+    return table[offset]
+
+
+def month_ordinals(days: np.ndarray, missing: int = -1) -> np.ndarray:
+    """Months since January 1970 (``datetime64[M]`` as integers) of ``datetime64[D]`` days; ``missing`` for NaT.
+
+    The same figures as ``days.astype("datetime64[M]")``, through :func:`by_day` (one lookup per value
+    instead of a calendar conversion: several times faster over a million rows).
+
+    >>> month_ordinals(np.array(["1970-02-28", "NaT", "2024-07-31"], dtype="datetime64[D]")).tolist()
+    [1, -1, 654]
+    """
+    return by_day(days, lambda d: d.astype("datetime64[M]").astype("int64"), missing)

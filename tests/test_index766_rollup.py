@@ -170,3 +170,13 @@ def test_a_dossier_late_then_on_time_again_is_judged_at_each_last_day():
     assert in_hand_counts(model, "2025-03")[:2] == (0.0, 1.0)
     assert in_hand_counts(model, "2025-04")[:2] == (1.0, 1.0)
     assert_same_figures(model, ["2025-03", "2025-04", "2025-05", "2025-Q1", "2025-Q2", "2025-H1"])
+
+
+@pytest.mark.parametrize("with_catalogue", [True, False])
+def test_the_rollup_without_the_combined_count_gives_the_same_figures(monkeypatch, with_catalogue):
+    """Many procedures and flag combinations make the count by (month, key, combination) too large: the
+    roll-up then counts flag by flag, with the figures of the item-by-item path all the same."""
+    from cchc_analysis.indicators import counting
+
+    monkeypatch.setattr(counting, "MAX_CELL_COMBOS", 0)
+    assert_same_figures(ix.build(random_tables(5, 300, with_catalogue)), PERIODS)

@@ -27,10 +27,11 @@ import pandas as pd
 
 from cchc_analysis.index766 import rules
 from cchc_analysis.index766.registry import own_agency_names
+from cchc_analysis.indicators.counting import value_masks
 from cchc_analysis.ingest.text import fold
-from cchc_analysis.periods import Period
+from cchc_analysis.periods import Period, day_array
 
-__all__ = ["Model", "build", "load_tables", "as_period", "dossier_arrays", "flag_arrays", "NO_UNIT",
+__all__ = ["Model", "build", "load_tables", "as_period", "dossier_arrays", "flag_arrays", "status_masks", "NO_UNIT",
            "PROCEDURE_LEVEL", "PORTAL_PART", "TABLES"]
 
 #: The canonical tables the index reads (all optional but ``dossiers``).
@@ -82,12 +83,28 @@ class Model:
     portal: pd.DataFrame
     agency: str | None = None
     notes: list[str] = field(default_factory=list)
+    #: What :func:`per_model` functions computed from this model (freed with it).
+    cache: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __hash__(self) -> int:  # cached ledgers are keyed by the model's identity
         return id(self)
 
     def __eq__(self, other: object) -> bool:
         return self is other
+
+
+def per_model(func):
+    """Cache ``func(model, *args)`` on the model itself: computed once per model and freed with it
+    (a module-level cache would keep every model built, with its million-row arrays, alive)."""
+
+    @functools.wraps(func)
+    def wrapper(model: Model, *args):
+        key = (func.__module__, func.__qualname__, *args)
+        if key not in model.cache:
+            model.cache[key] = func(model, *args)
+        return model.cache[key]
+
+    return wrapper
 
 
 def _flag(frame: pd.DataFrame, name: str) -> pd.Series:
@@ -210,7 +227,12 @@ def build(tables: dict[str, pd.DataFrame], agency: str | None = None) -> Model:
         calendar = d["procedure"].map(terms["day_kind"] == "calendar").astype("boolean").fillna(False)
         d["legal_calendar"] = (from_catalogue & calendar).to_numpy(dtype=bool)
     events = tables.get("dossier_events")
-    d = d.join(_events(events), how="left")
+    found = _events(events)
+    if found.empty:  # nothing to join on a million dossier ids: the dates are simply missing
+        for col in found.columns:
+            d[col] = pd.Series(pd.NaT, index=d.index, dtype=found[col].dtype)
+    else:
+        d = d.join(found, how="left")
     if events is not None and len(events):
         complained = set(events.loc[events["event"] == "complaint", "dossier_id"].astype(str))
         d["complaint"] = d["complaint"].mask(d["dossier_id"].isin(complained), True)
@@ -275,7 +297,7 @@ def _strings(values: pd.Series) -> np.ndarray:
     return values.astype(object).where(values.notna(), None).to_numpy(dtype=object)
 
 
-@functools.cache
+@per_model
 def dossier_arrays(model: Model) -> dict[str, np.ndarray]:
     """The dossier columns the ledgers read, as NumPy arrays: the text columns (None for a missing value)
     and :func:`flag_arrays`. Cached per model: treat as read-only."""
@@ -284,7 +306,7 @@ def dossier_arrays(model: Model) -> dict[str, np.ndarray]:
     return {**out, **flag_arrays(model)}
 
 
-@functools.cache
+@per_model
 def flag_arrays(model: Model) -> dict[str, np.ndarray]:
     """The dossier flags as NumPy bool arrays (filled with False, plus a ``<flag>_known`` mask), ``online``,
     ``dislike``, ``received_day`` and ``received_ok`` (a received status), without the text columns
@@ -292,11 +314,22 @@ def flag_arrays(model: Model) -> dict[str, np.ndarray]:
     d = model.dossiers
     out = {}
     for flag in ("fee", "paid", "result_file", "eid", "components_digitized", "data_reused", "national_store"):
-        out[flag] = d[flag].fillna(False).to_numpy(dtype=bool)
+        out[flag] = d[flag].to_numpy(dtype=bool, na_value=False)
         out[f"{flag}_known"] = d[flag].notna().to_numpy(dtype=bool)
-    out["online"] = (d["channel"] == "online").fillna(False).to_numpy(dtype=bool)
+    out["online"] = status_masks(d["channel"], {"online": ("online",)})["online"]
     out["dislike"] = d["dislike"].to_numpy(dtype=bool)
-    day = d["received_at"].dt.normalize()
-    out["received_day"] = day.to_numpy(dtype="datetime64[D]")
-    out["received_ok"] = (~d["status"].isin(rules.NOT_RECEIVED)).fillna(False).to_numpy(dtype=bool)
+    out["received_day"] = day_array(d["received_at"])
+    out["received_ok"] = ~status_masks(d["status"], {"no": rules.NOT_RECEIVED})["no"]
     return out
+
+
+def status_masks(values: pd.Series, sets: dict[str, tuple[str, ...]]) -> dict[str, np.ndarray]:
+    """Per name of ``sets``: whether each value is one of the set's (a missing value is in none).
+
+    The column is factorised once and each set looked up on its few distinct values (no text compared
+    per row).
+
+    >>> status_masks(pd.Series(["resolved", None, "withdrawn"]), {"closing": ("resolved", "withdrawn")})
+    {'closing': array([ True, False,  True])}
+    """
+    return value_masks(values, sets)

@@ -6,7 +6,7 @@ only sums, for every month, quarter, half and year of every year: here the per-d
 prepared once, the sub-indicators counted on received dossiers are summed by month, procedure and unit
 with one ``bincount`` each and rolled up to quarters, halves and years by cumulative sums; 2.1 and 5.4
 (whose scope, the dossiers in hand, is not additive over months) are judged once per dossier closed in
-the periods and once per period end for the dossiers still open then (:func:`_in_hand`). The figures
+the periods and once per period end for the dossiers still open then (:func:`.in_hand.in_hand`). The figures
 are those of the item-by-item path of :mod:`.scoring`
 (``tests/test_index766_rollup.py`` compares the two).
 
@@ -25,7 +25,6 @@ are those of the item-by-item path of :mod:`.scoring`
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -33,9 +32,19 @@ import numpy as np
 import pandas as pd
 
 from cchc_analysis.index766 import rules
-from cchc_analysis.index766.model import PROCEDURE_LEVEL, Model, as_period, flag_arrays
+from cchc_analysis.index766.in_hand import in_hand
+from cchc_analysis.index766.model import (
+    PROCEDURE_LEVEL,
+    Model,
+    as_period,
+    flag_arrays,
+    per_model,
+    status_masks,
+)
 from cchc_analysis.index766.registry import GROUPS, SUBINDICATORS
 from cchc_analysis.index766.scoring import portal_points
+from cchc_analysis.indicators.counting import cell_counts, flag_patterns
+from cchc_analysis.periods import day_array, month_ordinals
 
 __all__ = ["Rollup", "rollup", "UNALLOCATED", "NO_PROCEDURE"]
 
@@ -70,85 +79,116 @@ class Rollup:
     lost: pd.DataFrame
 
 
-def _month(days: np.ndarray) -> np.ndarray:
-    """Month ordinal (year × 12 + month − 1) of ``datetime64[D]`` days; −1 for NaT."""
-    months = days.astype("datetime64[M]").astype("int64")
-    return np.where(np.isnat(days), -1, months)
+def _procedure_codes(procedure: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Factorised procedure keys, a missing key as :data:`NO_PROCEDURE` (keys in order of first appearance)."""
+    codes, names = pd.factorize(procedure, use_na_sentinel=False)
+    names = np.asarray(names, dtype=object)
+    missing = pd.isna(names)
+    if missing.any():
+        if NO_PROCEDURE in set(names[~missing]):  # the label is also written out: both are one key
+            codes, names = pd.factorize(procedure.fillna(NO_PROCEDURE))
+            return np.asarray(codes), np.asarray(names, dtype=object)
+        names[missing] = NO_PROCEDURE
+    return np.asarray(codes), names
 
 
-@functools.cache
+def _flag(name: str):
+    return lambda b: b[name]
+
+
+def _both(den, num):
+    return lambda b: den(b) & num(b)
+
+
+#: The dossier flags the received sub-indicators are summed from (:func:`.model.flag_arrays`).
+_BASE_FLAGS = ("online", "fee", "paid_known", "paid", "result_file_known", "result_file", "components_digitized_known",
+               "components_digitized", "data_reused_known", "data_reused", "national_store_known", "national_store",
+               "eid_known", "eid")
+#: Sub-indicator: (counted, passes) over received dossiers, as functions of the flags (None: every dossier).
+_SUBS = {
+    "3.3": (None, _flag("online")),
+    "P.A": (lambda b: b["fee"] & b["paid_known"], _flag("paid")),
+    "4.1": (_flag("result_file_known"), _flag("result_file")),
+    "4.2": (_flag("components_digitized_known"), lambda b: b["components_digitized"] & b["result_file"]),
+    "4.3": (lambda b: b["data_reused_known"] | b["components_digitized_known"],
+            lambda b: b["data_reused"] | b["components_digitized"]),
+    "4.4": (_flag("national_store_known"), _flag("national_store")),
+    "4.5b": (_flag("eid_known"), _flag("eid")),
+}
+
+
+@per_model
 def _prepared(model: Model) -> dict:
     """Per-dossier facts, keys and monthly sums, computed once per model."""
     a = flag_arrays(model)
     d = model.dossiers
     n = len(d)
+    nat = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
 
     def day(name: str) -> np.ndarray:
-        if name not in d.columns:
-            return np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
-        return np.asarray(pd.to_datetime(d[name])).astype("datetime64[D]")
+        return day_array(d[name]) if name in d.columns else nat
 
-    status = d["status"]
-    judge = {**{c: day(c) for c in ("received_at", "due_at", "resolved_at", "request1_at",
-                                                      "request2_at", "completed1_at")},
+    masks = status_masks(d["status"], {"closing": rules.CLOSING_STATUSES, "not_received": rules.NOT_RECEIVED,
+                                       "withdrawn": ("withdrawn",)})
+    judge = {"received_at": a["received_day"],
+             **{c: day(c) for c in ("due_at", "resolved_at", "request1_at", "request2_at", "completed1_at")},
              "supplement_count": d["supplement_count"].to_numpy(dtype="float64", na_value=np.nan),
              "legal_days": d["legal_days"].to_numpy(dtype="float64", na_value=np.nan),
              "legal_calendar": d["legal_calendar"].to_numpy(dtype=bool) if "legal_calendar" in d.columns
-             else np.zeros(n, dtype=bool),
-             "closing": status.isin(rules.CLOSING_STATUSES).fillna(False).to_numpy(dtype=bool),
-             "not_received": status.isin(rules.NOT_RECEIVED).fillna(False).to_numpy(dtype=bool),
-             "withdrawn": (status == "withdrawn").fillna(False).to_numpy(dtype=bool)}
+             else np.zeros(n, dtype=bool), **masks}
+    judge.update({f"{c}:none": bool(np.isnat(judge[c]).all()) for c in ("request1_at", "request2_at", "completed1_at")})
     cat = model.catalogue
     cat_keys = cat["procedure"].astype(str).to_numpy(dtype=object) if cat is not None else np.array([], dtype=object)
     # factorised on the column itself (no text array per dossier); keys in order of first appearance,
     # the catalogue's first
-    d_codes, d_names = pd.factorize(d["procedure"].fillna(NO_PROCEDURE)) if n else (np.array([], "int64"), [])
+    d_codes, d_names = _procedure_codes(d["procedure"]) if n else (np.array([], "int64"), [])
     proc_codes, proc_names = pd.factorize(np.concatenate([cat_keys, np.asarray(d_names, dtype=object)]))
     cat_idx, d_proc = proc_codes[: len(cat_keys)], proc_codes[len(cat_keys):][d_codes]
     d_unit, unit_names = pd.factorize(d["unit"]) if n else (np.array([], "int64"), [])
-    month = _month(a["received_day"]) if n else np.array([], dtype="int64")
+    month = month_ordinals(a["received_day"]) if n else np.array([], dtype="int64")
     rec = a["received_ok"] & (month >= 0) if n else np.array([], dtype=bool)
     m0 = int(month[rec].min()) if rec.any() else 0
     m1 = int(month[rec].max()) if rec.any() else -1
     nm = max(m1 - m0 + 1, 0)
-    comps, reused = a["components_digitized"], a["data_reused"]
-    subs = {  # sub-indicator: (d: counted, n: passes) over received dossiers
-        "3.3": (None, a["online"]),
-        "P.A": (a["fee"] & a["paid_known"], a["paid"]),
-        "4.1": (a["result_file_known"], a["result_file"]),
-        "4.2": (a["components_digitized_known"], comps & a["result_file"]),
-        "4.3": (a["data_reused_known"] | a["components_digitized_known"], reused | comps),
-        "4.4": (a["national_store_known"], a["national_store"]),
-        "4.5b": (a["eid_known"], a["eid"]),
-    }
-    at = np.flatnonzero(rec)  # the received dossiers, the only ones summed here
-    mi = month[at] - m0
-    sizes = {"procedure": len(proc_names), "unit": len(unit_names)}
-    cells = {None: mi, "procedure": mi * sizes["procedure"] + d_proc[at], "unit": mi * sizes["unit"] + d_unit[at]}
-
-    def monthly(weights: np.ndarray | None, by: str | None = None) -> np.ndarray:
-        """Cumulative monthly sums over received dossiers: shape (months + 1, size)."""
-        size = sizes[by] if by else 1
-        w = None if weights is None else weights[at]
-        sums = np.bincount(cells[by], weights=w, minlength=nm * size)[: nm * size].astype("float64")
-        out = np.zeros((nm + 1, size))
-        np.cumsum(sums.reshape(nm, size), axis=0, out=out[1:])
-        return out
-
-    cum = {"rec": monthly(None), "paid_known": monthly(a["paid_known"]), "fee": monthly(a["fee"])}
-    for sid, (den, num) in subs.items():
-        cum[f"{sid}:known"] = monthly(den)
-        for by in ("procedure", "unit"):
-            cum[f"{sid}:{by}:d"] = monthly(den, by)
-            cum[f"{sid}:{by}:n"] = monthly(num if den is None else den & num, by)
-    for flag in ("online", "paid", "eid", "fee"):
-        cum[f"any:{flag}"] = monthly(a[flag], "procedure")
-    cum["any:rec"] = monthly(None, "procedure")
-    cum["eid_known"] = monthly(a["eid_known"])
+    base = {name: a[name] for name in _BASE_FLAGS}
     if cat is None and n:  # the procedures of the dossiers: provided online when one dossier says so
-        level = d["service_level"].astype("string")
-        cum["any:provided"] = monthly(level.isin(["full", "partial"]).fillna(False).to_numpy(dtype=bool),
-                                      "procedure")
+        base["provided"] = status_masks(d["service_level"], {"on": ("full", "partial")})["on"]
+    sizes = {None: 1, "procedure": len(proc_names), "unit": len(unit_names)}
+    # one cell per (month, key) of the received dossiers; the others in a discarded last cell
+    mi = np.where(rec, month - m0, 0)
+    cells = {None: mi, "procedure": mi * sizes["procedure"] + d_proc, "unit": mi * sizes["unit"] + d_unit}
+    for by, cell in cells.items():
+        cell[~rec] = nm * sizes[by]
+    wanted: dict[str | None, dict[str, object]] = {None: {}, "procedure": {}, "unit": {}}  # key space: name: flag
+    wanted[None].update({"rec": None, "paid_known": _flag("paid_known"), "fee": _flag("fee"),
+                         "eid_known": _flag("eid_known")})
+    for sid, (den, num) in _SUBS.items():
+        wanted[None][f"{sid}:known"] = den
+        for by in ("procedure", "unit"):
+            wanted[by][f"{sid}:{by}:d"] = den
+            wanted[by][f"{sid}:{by}:n"] = num if den is None else _both(den, num)
+    for flag in ("online", "paid", "eid", "fee"):
+        wanted["procedure"][f"any:{flag}"] = _flag(flag)
+    wanted["procedure"]["any:rec"] = None
+    if "provided" in base:
+        wanted["procedure"]["any:provided"] = _flag("provided")
+    cum = {}
+    code, combos = flag_patterns(list(base.values())) if n else (np.array([], dtype=np.intp), np.zeros((0, 0), bool))
+    by_combo = {name: combos[:, i] for i, name in enumerate(base)}
+    for by, flags in wanted.items():
+        size = sizes[by]
+        counts = cell_counts(cells[by], nm * size, code, combos) if n else None
+        if counts is not None:  # a count by cell and combination of flags, then one product for every flag
+            weights = np.stack([np.ones(len(combos)) if f is None else f(by_combo) for f in flags.values()], axis=1)
+            sums = counts.astype("float64") @ weights.astype("float64")
+        else:
+            sums = np.stack([np.bincount(cells[by], weights=None if f is None else f(base),
+                                         minlength=nm * size + 1)[: nm * size] for f in flags.values()],
+                            axis=1).astype("float64") if flags else np.zeros((nm * size, 0))
+        for i, name in enumerate(flags):  # cumulative monthly sums: shape (months + 1, size)
+            out = np.zeros((nm + 1, size))
+            np.cumsum(sums[:, i].reshape(nm, size), axis=0, out=out[1:])
+            cum[name] = out
     return {"a": a, "judge": judge, "proc_names": np.asarray(proc_names, dtype=object), "unit_names":
             np.asarray(unit_names, dtype=object), "cat_idx": cat_idx, "d_proc": d_proc, "d_unit": d_unit,
             "m0": m0, "nm": nm, "month": month, "rec": rec, "cum": cum}
@@ -165,7 +205,7 @@ def _between(cum: np.ndarray, lo: int, hi: int) -> np.ndarray:
     return cum[hi] - cum[lo]
 
 
-@functools.cache
+@per_model
 def _catalogue(model: Model) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The catalogue's procedures (index into the keys), provided online, with a fee, payment offered."""
     c = model.catalogue
@@ -252,113 +292,6 @@ def _counts(model: Model, p, prep: dict, judged: dict) -> tuple[dict, dict, set]
     return totals, keyed, missing
 
 
-def _in_hand(prep: dict, periods: list) -> dict[str, dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]]:
-    """2.1 and 5.4 per period: dossiers in hand, on time and disliked, summed by procedure and by unit.
-
-    A period's dossiers in hand are those received by its last day and not closed before its first
-    (:func:`rules.judge_arrays`); the verdict depends on the last day only. So the dossiers closed in
-    the period are judged once, at their closing date, and summed over the days between the periods'
-    bounds (cumulative sums); the dossiers still open on a period's last day are judged at each of
-    the periods' last days they are open on: a dossier open on a day is late from the first such day
-    it is late on (its lateness never falls while it stays open), found by bisection, and summed by
-    difference arrays. Dossiers whose supplement was requested before their reception may break that
-    order: they are judged one by one at each day; dossiers closed before their reception, one by one
-    for each period. The figures are those of
-    the item-by-item path (``tests/test_index766_rollup.py``).
-    """
-    j = prep["judge"]
-    n = len(j["received_at"])
-    if not n or not periods:
-        return {}
-    keys = {"procedure": (prep["d_proc"], len(prep["proc_names"])), "unit": (prep["d_unit"], len(prep["unit_names"]))}
-    dislike = prep["a"]["dislike"]
-    received, resolved, req1 = j["received_at"], j["resolved_at"], j["request1_at"]
-    held = ~j["not_received"] & ~np.isnat(received)
-    closes = j["closing"] & ~np.isnat(resolved)
-    firsts = np.array([np.datetime64(p.start, "D") for p in periods])
-    lasts = np.array([np.datetime64(p.end, "D") for p in periods])
-
-    def sums(rows: np.ndarray, slot: np.ndarray, slots: int, on: np.ndarray, dis: np.ndarray | None = None) -> dict:
-        """Per key space: (count, on time, disliked) summed into ``slots`` × keys, for the ``rows`` given."""
-        out = {}
-        for by, (codes, size) in keys.items():
-            cell = slot * size + codes[rows]
-            count = np.bincount(cell, minlength=slots * size)[: slots * size].reshape(slots, size)
-            ons = np.bincount(cell, weights=on, minlength=slots * size)[: slots * size].reshape(slots, size)
-            bad = np.bincount(cell, weights=dislike[rows] if dis is None else dis,
-                              minlength=slots * size)[: slots * size].reshape(slots, size)
-            out[by] = (count.astype("float64"), ons, bad)
-        return out
-
-    # closed in the period: by closing day between the periods' bounds (received after closing: one by one)
-    bounds = np.unique(np.concatenate([firsts, lasts + 1]))
-    closed = np.flatnonzero(held & closes & (resolved >= bounds[0]) & (resolved < bounds[-1]))
-    odd = closed[received[closed] > resolved[closed]]
-    closed = closed[received[closed] <= resolved[closed]]
-    final = rules.verdicts({k: v[closed] for k, v in j.items()}, resolved[closed], basis=False)[2]
-    slot = np.searchsorted(bounds, resolved[closed], side="right") - 1
-    cum_closed = {by: tuple(np.vstack([np.zeros((1, c.shape[1])), np.cumsum(c, axis=0)]) for c in part)
-                  for by, part in sums(closed, slot, len(bounds), final.astype("float64")).items()}
-    odd_verdict = rules.verdicts({k: v[odd] for k, v in j.items()}, resolved[odd], basis=False)[2].astype("float64")
-
-    # open on a period's last day: judged at each of those days (bisection where lateness only grows)
-    ends = np.unique(lasts)
-    lo = np.searchsorted(ends, received, side="left")
-    hi = np.where(closes, np.searchsorted(ends, resolved, side="left"), len(ends))
-    open_ = held & (lo < hi)
-    steady = open_ & (np.isnat(req1) | (req1 >= received))
-    rows = np.flatnonzero(steady)
-    left, right = lo[rows].copy(), hi[rows].copy()  # first end day late on, within [lo, hi]; hi: never
-    active = np.flatnonzero(left < right)
-    while len(active):
-        mid = (left[active] + right[active]) // 2
-        at = rows[active]
-        on = rules.verdicts({k: v[at] for k, v in j.items()}, ends[mid], basis=False)[2]
-        right[active] = np.where(on, right[active], mid)
-        left[active] = np.where(on, mid + 1, left[active])
-        active = active[left[active] < right[active]]
-    first_late = left
-    slots = len(ends) + 1
-    begin, stop = lo[rows], hi[rows]
-    sign = np.concatenate([np.ones(len(rows)), -np.ones(len(rows))])
-    dis = dislike[rows].astype("float64")
-    open_sums = {}
-    for by, (codes, size) in keys.items():
-        k = codes[rows]
-        part = []
-        for m, (a0, a1) in enumerate(((begin, stop), (begin, first_late), (begin, stop))):
-            w = sign * (np.concatenate([dis, dis]) if m == 2 else 1.0)
-            cell = np.concatenate([a0, a1]) * size + np.concatenate([k, k])
-            diff = np.bincount(cell, weights=w, minlength=slots * size)[: slots * size].reshape(slots, size)
-            part.append(np.cumsum(diff, axis=0)[:-1])
-        open_sums[by] = part
-    rough = np.flatnonzero(open_ & ~steady)
-    if len(rough):
-        reps = (hi - lo)[rough]
-        pair_rows = np.repeat(rough, reps)
-        pair_end = np.repeat(lo[rough], reps) + (np.arange(reps.sum()) - np.repeat(np.cumsum(reps) - reps, reps))
-        on = rules.verdicts({k: v[pair_rows] for k, v in j.items()}, ends[pair_end], basis=False)[2].astype("float64")
-        for by, part in sums(pair_rows, pair_end, len(ends), on).items():
-            open_sums[by] = [o + p for o, p in zip(open_sums[by], part, strict=True)]
-
-    out = {}
-    for p, first, last in zip(periods, firsts, lasts, strict=True):
-        i0 = int(np.searchsorted(bounds, first))
-        i1 = int(np.searchsorted(bounds, last + 1))
-        e = int(np.searchsorted(ends, last))
-        mine = odd[(resolved[odd] >= first) & (resolved[odd] <= last) & (received[odd] <= last)]
-        extra = sums(mine, np.zeros(len(mine), dtype="int64"), 1,
-                     odd_verdict[np.searchsorted(odd, mine)]) if len(odd) else None
-        per = {}
-        for by in keys:
-            got = [cum[i1] - cum[i0] + opened[e] for cum, opened in zip(cum_closed[by], open_sums[by], strict=True)]
-            if extra is not None:
-                got = [g + x[0] for g, x in zip(got, extra[by], strict=True)]
-            per[by] = tuple(got)
-        out[p.label] = per
-    return out
-
-
 def _score(num: float, den: float, s: dict) -> float:
     return rules.share_score(num, den, s["max"], s["threshold"], s["empty"])
 
@@ -379,7 +312,7 @@ def rollup(model: Model, periods: Iterable) -> Rollup:
     """
     periods = [as_period(p) for p in periods]
     prep = _prepared(model)
-    judged = _in_hand(prep, periods)
+    judged = in_hand(prep, periods)
     groups: list[dict] = []
     lost: dict[str, list] = {"period": [], "group": [], "by": [], "key": [], "points_lost": []}
     extra = np.array([PROCEDURE_LEVEL, UNALLOCATED], dtype=object)

@@ -217,14 +217,18 @@ def verdicts(a: dict[str, np.ndarray], last: np.datetime64 | np.ndarray, basis: 
     closed_in = closing & (resolved <= last)
     end_day = np.where(closed_in, resolved, last)
 
-    req1, req2, done1 = a["request1_at"], a["request2_at"], a["completed1_at"]
-    counted = a["supplement_count"]
+    req1, done1 = a["request1_at"], a["completed1_at"]
     asked = ~np.isnat(req1) & (req1 <= end_day)
-    many = (asked & ~np.isnat(req2) & (req2 <= end_day)) | (asked & (np.nan_to_num(counted) >= 2))
-    waiting = asked & ~closed_in & (np.isnat(done1) | (done1 > end_day))
-    end_day = np.where(waiting & ~many, req1, end_day)
-    resumed = asked & ~np.isnat(done1) & (done1 <= end_day) & (done1 >= req1)
-    pause = np.where(resumed & ~many, (done1 - req1).astype("int64"), 0)
+    if asked.any():
+        req2, counted = a["request2_at"], a["supplement_count"]
+        many = (asked & ~np.isnat(req2) & (req2 <= end_day)) | (asked & (np.nan_to_num(counted) >= 2))
+        waiting = asked & ~closed_in & (np.isnat(done1) | (done1 > end_day))
+        end_day = np.where(waiting & ~many, req1, end_day)
+        resumed = asked & ~np.isnat(done1) & (done1 <= end_day) & (done1 >= req1)
+        pause = np.where(resumed & ~many, (done1 - req1).astype("int64"), 0)
+    else:  # no supplement requested by the end: no pause, never many requests
+        many = resumed = asked
+        pause = np.zeros(len(asked), dtype="int64")
 
     late_days = np.where(np.isnat(due), 0, (end_day - due).astype("int64") - pause)
     legal = a["legal_days"]

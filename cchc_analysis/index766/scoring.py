@@ -19,14 +19,20 @@ dossiers lose the points (:mod:`cchc_analysis.index766.explain`).
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
 
 from cchc_analysis.index766 import rules
-from cchc_analysis.index766.model import PORTAL_PART, PROCEDURE_LEVEL, Model, as_period, dossier_arrays
+from cchc_analysis.index766.model import (
+    PORTAL_PART,
+    PROCEDURE_LEVEL,
+    Model,
+    as_period,
+    dossier_arrays,
+    per_model,
+)
 from cchc_analysis.index766.registry import GROUPS, SUBINDICATORS
 from cchc_analysis.periods import Period
 
@@ -91,7 +97,7 @@ def ledger(model: Model, period: Period | str) -> tuple[pd.DataFrame, dict[str, 
     return _ledger(model, as_period(period))
 
 
-@functools.cache
+@per_model
 def _ledger(model: Model, p: Period) -> tuple[pd.DataFrame, dict[str, str]]:
     if model.dossiers.empty:  # no records at all: nothing is scored (an empty period would score full)
         none = {sid: "Không có danh sách hồ sơ." for sid, s in SUBINDICATORS.items() if s["source"] == "own"}
@@ -206,7 +212,7 @@ def _assemble(parts: list[dict[str, np.ndarray]], a: dict[str, np.ndarray], proc
 # --- scores ---
 
 
-@functools.cache
+@per_model
 def _portal_lookup(model: Model) -> dict[tuple[str, str], float]:
     portal = model.portal
     return {(str(per), str(g)): float(v) for per, g, v in zip(portal["period"], portal["group"], portal["points"],
@@ -231,7 +237,7 @@ GROUP_COLUMNS = ["period", "group", "name", "max", "score", "own_max", "own_scor
                  "portal", "estimate", "complete", "note"]
 
 
-@functools.cache
+@per_model
 def _one_period(model: Model, p: Period) -> tuple[list[dict], list[dict]]:
     led, missing = ledger(model, p)
     coverage = led.attrs.get("coverage", {})

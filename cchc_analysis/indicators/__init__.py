@@ -82,9 +82,9 @@ def _reference_year(tables: Mapping[str, pd.DataFrame]) -> int:
                       ("survey_responses", "submitted_at"), ("tasks", "deadline")):
         frame = _present(tables, name)
         if frame is not None and col in frame:
-            s = pd.to_datetime(frame[col]).dropna()
-            if not s.empty:
-                last.append(int(s.max().year))
+            s = pd.to_datetime(frame[col]).max()  # missing dates skipped
+            if pd.notna(s):
+                last.append(int(s.year))
     for name in ("budget", "payroll"):
         frame = _present(tables, name)
         if frame is not None and "year" in frame and frame["year"].notna().any():
@@ -100,7 +100,7 @@ def share_counts(tables: Mapping[str, pd.DataFrame], reg: Mapping[str, Any],
     if d is not None:
         years = counting.years_of(d["received_at"], d["resolved_at"])
         ratio = methods(reg, "dossier_ratio")
-        extra = [f"{b}={v}" for b in ("field",) if b in d for v in d[b].dropna().unique()]
+        extra = [f"{b}={v}" for b in ("field",) if b in d for v in counting.factorize(d[b])[1]]
         parts.append(counting.complete(dossiers.ratio_counts(d, ratio, spans), list(ratio), years))
         applicants = methods(reg, "applicant_ratio")
         parts.append(counting.complete(dossiers.applicant_counts(d, applicants, spans), list(applicants), years))
@@ -184,9 +184,13 @@ def index766_rows(tables: Mapping[str, pd.DataFrame], reg: Mapping[str, Any], ye
         return pd.DataFrame(columns=COLUMNS)
     from cchc_analysis import index766
 
-    received = np.asarray(pd.to_datetime(d["received_at"])).astype("datetime64[Y]")
-    received = received[~np.isnat(received)]
-    years = [int(year)] if year is not None else [int(y) + 1970 for y in np.unique(received.astype("int64"))]
+    if year is not None:
+        years = [int(year)]
+    else:  # the years with a dossier received: a count by year, not a sort of the column
+        months = month_index(d["received_at"])
+        months = months[months != counting._NO_MONTH]
+        first = int(months.min()) // 12 if len(months) else 0
+        years = [first + int(y) + 1970 for y in np.flatnonzero(np.bincount(months // 12 - first))]
     if not years:
         return pd.DataFrame(columns=COLUMNS)
     rows = index766.indicator_rows(dict(tables), years)
@@ -237,6 +241,11 @@ def compute(tables: Mapping[str, pd.DataFrame], year: int | None = None,
     pandas.DataFrame
         The columns of docs/contract.md section 4, sorted by indicator, period kind, period and breakdown.
     """
+    with counting.factorisations():  # the columns several indicators read are factorised once
+        return _compute(tables, year, registry)
+
+
+def _compute(tables: Mapping[str, pd.DataFrame], year: int | None, registry: Mapping | None) -> pd.DataFrame:
     reg = registry or milestones.load_registry()
     spans = counting.programme_spans(reg)
     shares = _valid_periods(share_counts(tables, reg, spans))

@@ -30,41 +30,49 @@ import numpy as np
 import pandas as pd
 
 from cchc_analysis.indicators import counting
-from cchc_analysis.periods import Period
+from cchc_analysis.periods import Period, day_array
 
 RECEIVED_EXCLUDED = ("registered", "rejected")
 RESOLVED_STATUSES = ("resolved", "returned")
 SCOPE_DATES = {"received": "received_at", "resolved": "resolved_at", "closed": "resolved_at"}
 
 
-def scope_mask(d: pd.DataFrame, scope: str) -> np.ndarray:
-    """Rows in a scope (``received``, ``resolved``, ``closed``)."""
-    status = d["status"]
-    resolved = status.isin(RESOLVED_STATUSES).to_numpy(dtype=bool)
+def _status(d: pd.DataFrame) -> dict[str, np.ndarray]:
+    """The status sets the scopes and flags read, from one factorisation of the column."""
+    return counting.value_masks(d["status"], {"excluded": RECEIVED_EXCLUDED, "resolved": RESOLVED_STATUSES,
+                                              "withdrawn": ("withdrawn",)})
+
+
+def scope_mask(d: pd.DataFrame, scope: str, status: Mapping[str, np.ndarray] | None = None) -> np.ndarray:
+    """Rows in a scope (``received``, ``resolved``, ``closed``); ``status`` as given by :func:`_status`."""
+    status = _status(d) if status is None else status
     if scope == "received":
-        return (~status.isin(RECEIVED_EXCLUDED)).to_numpy(dtype=bool)
+        return ~status["excluded"]
     if scope == "resolved":
-        return resolved
-    return resolved | status.eq("withdrawn").to_numpy(dtype=bool, na_value=False)
+        return status["resolved"]
+    return status["resolved"] | status["withdrawn"]
 
 
-def dossier_flags(d: pd.DataFrame, names: Iterable[str]) -> dict[str, np.ndarray]:
+def dossier_flags(d: pd.DataFrame, names: Iterable[str],
+                  status: Mapping[str, np.ndarray] | None = None) -> dict[str, np.ndarray]:
     """The named flags of every dossier as boolean arrays (null is false)."""
     out: dict[str, np.ndarray] = {}
-    for name in set(names):
+    names = set(names)
+    status = _status(d) if status is None and names & {"resolved", "on_time"} else status
+    levels = (counting.value_masks(d["service_level"], {"full": ("full",), "partial": ("partial",)})
+              if "service_level" in d and names & {"full", "partial"} else {})
+    for name in names:
         if name == "online":
-            out[name] = d["channel"].eq("online").to_numpy(dtype=bool, na_value=False)
+            out[name] = counting.value_masks(d["channel"], {"online": ("online",)})["online"]
         elif name in ("full", "partial"):
-            out[name] = (d["service_level"].eq(name).to_numpy(dtype=bool, na_value=False)
-                         if "service_level" in d else np.zeros(len(d), bool))
+            out[name] = levels[name] if levels else np.zeros(len(d), bool)
         elif name == "resolved":
-            out[name] = d["status"].isin(RESOLVED_STATUSES).to_numpy(dtype=bool)
+            out[name] = status["resolved"]
         elif name == "on_time":
-            resolved = d["status"].isin(RESOLVED_STATUSES).to_numpy(dtype=bool)
-            resolved_day = pd.to_datetime(d["resolved_at"]).to_numpy(dtype="datetime64[D]")
-            due_day = (pd.to_datetime(d["due_at"]).to_numpy(dtype="datetime64[D]") if "due_at" in d
+            resolved_day = day_array(d["resolved_at"])
+            due_day = (day_array(d["due_at"]) if "due_at" in d
                        else np.full(len(d), np.datetime64("NaT"), dtype="datetime64[D]"))
-            out[name] = np.isnat(due_day) | (resolved_day <= due_day) | ~resolved
+            out[name] = np.isnat(due_day) | (resolved_day <= due_day) | ~status["resolved"]
         else:
             out[name] = counting.flag(d, name)
     return out
@@ -94,7 +102,8 @@ def ratio_counts(d: pd.DataFrame, specs: Mapping[str, Mapping[str, Any]],
         key = (scope, tuple(spec.get("breakdowns") or ()))
         by_scope.setdefault(key, {})[ind] = (num, den)
     names = {f for members in by_scope.values() for pair in members.values() for side in pair for f in side}
-    flags = dossier_flags(d, names)
+    status = _status(d)
+    flags = dossier_flags(d, names, status)
     n = len(d)
     grouping_cache: dict[tuple[str, ...], dict] = {}
     month_cache: dict[str, np.ndarray] = {}
@@ -113,7 +122,7 @@ def ratio_counts(d: pd.DataFrame, specs: Mapping[str, Mapping[str, Any]],
         if date not in month_cache:
             month_cache[date] = counting.month_index(d[date])
         monthly = counting.monthly_counts(month_cache[date], columns, grouping_cache[breakdowns],
-                                          mask=scope_mask(d, scope))
+                                          mask=scope_mask(d, scope, status))
         parts.append(counting.share_rows(monthly, pairs, spans))
     if not parts:
         return pd.DataFrame(columns=counting.COUNT_COLUMNS)
