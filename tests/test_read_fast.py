@@ -195,3 +195,38 @@ def test_a_prefetched_zip_bomb_is_refused_when_read(tmp_path, monkeypatch):
     read_fast.prefetch(path)
     with pytest.raises(ReadError, match="bom zip"):
         read(path)
+
+
+def _declare(path: Path, member: str, size: int) -> None:
+    """Change the size the central directory declares for ``member`` (the packed bytes stay as they are)."""
+    data = bytearray(path.read_bytes())
+    name = member.encode()
+    at = data.find(b"PK\x01\x02")  # central directory entries: the declared size is at offset 24
+    while data[at + 46:at + 46 + len(name)] != name:
+        at = data.find(b"PK\x01\x02", at + 4)
+    data[at + 24:at + 28] = size.to_bytes(4, "little")
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize(("delta", "reason"), [(-1, "bom zip"), (+1, "hỏng")], ids=["bigger", "smaller"])
+@pytest.mark.parametrize("prefetched", [False, True], ids=["direct", "prefetched"])
+def test_a_big_part_checked_alongside_the_engine_is_still_refused(tmp_path, monkeypatch, small_top, delta, reason,
+                                                                   prefetched):
+    """A big sheet whose inflated size differs from its declared one is refused, though the engine parsed it
+    while its whole inflate was checked."""
+    import zipfile
+
+    from cchc_analysis.ingest.readers import ReadError
+
+    path = _workbook(tmp_path / "ds.xlsx")
+    with zipfile.ZipFile(path) as zf:
+        actual = zf.getinfo("xl/worksheets/sheet1.xml").file_size
+    _declare(path, "xl/worksheets/sheet1.xml", actual + delta)
+    monkeypatch.setattr(read_fast, "FAST_ABOVE_BYTES", 1000)
+    facts = read_checks.check_zip(path, scan=True, defer_above=1000)
+    assert "xl/worksheets/sheet1.xml" in facts.deferred  # only its head was inflated so far
+    if prefetched:
+        read_fast.prefetch(path)
+    with pytest.raises(ReadError, match=reason):
+        read(path)
+    assert read_fast.take_prefetched(path) is None

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cchc_analysis.ingest.read_checks import PartScan, ZipFacts, check_zip
+from cchc_analysis.ingest.read_checks import PartScan, ZipFacts, check_zip, finish_zip
 
 __all__ = ["FAST_ABOVE_BYTES", "ColumnTail", "checked_and_fast", "fast_sheet", "prefetch", "sheet_parts", "take_prefetched"]
 
@@ -337,30 +337,67 @@ _LEGACY_FONT_RE = re.compile(rb'<(?:\w+:)?name\s+val="(\.vn[^"]*|vni[^"]*)"', re
 
 def checked_and_fast(path: Path) -> tuple[ZipFacts, dict[str, Any]]:
     """The zip check of an ``xlsx`` workbook (it raises on a zip bomb), and its big sheets read
-    column-wise by name (none when its styles use legacy fonts: those are read cell by cell)."""
-    facts = check_zip(path, scan=True)
-    if _LEGACY_FONT_RE.search(facts.styles):
-        return facts, {}
-    return facts, fast_sheets(path, facts)
+    column-wise by name (none when its styles use legacy fonts: those are read cell by cell).
+
+    The big parts are checked first by their declared sizes and first bytes; their whole inflate
+    (:func:`~cchc_analysis.ingest.read_checks.finish_zip`, which also counts their cells) runs in a
+    thread while the engine parses them, and its refusal wins over anything the engine read."""
+    facts = check_zip(path, scan=True, defer_above=FAST_ABOVE_BYTES)
+    if _LEGACY_FONT_RE.search(facts.styles) or not facts.deferred:
+        finish_zip(path, facts)
+        return facts, ({} if _LEGACY_FONT_RE.search(facts.styles) else fast_sheets(path, facts))
+    return facts, fast_sheets(path, facts, _started(finish_zip, path, facts))
 
 
-def fast_sheets(path: Path, facts: ZipFacts) -> dict[str, Any]:
-    """The big worksheets read column-wise, by name; the others are left to the general reader."""
+def _started(task: Any, *args: Any) -> Any:
+    """Run ``task(*args)`` in a thread; return a function that waits for it and raises its error."""
+    import threading
+
+    box: dict[str, BaseException] = {}
+
+    def run() -> None:
+        try:
+            task(*args)
+        except BaseException as exc:  # noqa: BLE001 - raised by the waiting thread
+            box["error"] = exc
+
+    thread = threading.Thread(target=run, name="cchc-zip-check", daemon=True)
+    thread.start()
+
+    def wait() -> None:
+        thread.join()
+        if "error" in box:
+            raise box["error"]
+
+    return wait
+
+
+def fast_sheets(path: Path, facts: ZipFacts, checked: Any = None) -> dict[str, Any]:
+    """The big worksheets read column-wise, by name; the others are left to the general reader.
+
+    ``checked`` (when the zip check of the big parts runs alongside) is waited for before any sheet is
+    taken as exact, and raises when the check refuses the file."""
     import zipfile
 
-    big = {part for part, scan in facts.sheets.items() if scan.size > FAST_ABOVE_BYTES}
-    if not big:
-        return {}
     try:
-        with zipfile.ZipFile(path) as zf:
-            parts = sheet_parts(zf)
-    except Exception as exc:  # noqa: BLE001 - an unusual package: the general reader decides
-        log.info("%s: %s", path.name, exc)
-        return {}
+        big = {part for part, scan in facts.sheets.items()
+               if part in facts.deferred or scan.size > FAST_ABOVE_BYTES}
+        parts: dict[str, str] = {}
+        if big:
+            try:
+                with zipfile.ZipFile(path) as zf:
+                    parts = sheet_parts(zf)
+            except Exception as exc:  # noqa: BLE001 - an unusual package: the general reader decides
+                log.info("%s: %s", path.name, exc)
+        loaded = {name: _attempt(path, name, _load, path, name, facts.sheets[part], facts.shared_head, facts.styles)
+                  for name, part in parts.items() if part in big}
+    finally:
+        if checked is not None:
+            checked()  # the check's refusal first, whatever the engine read
     ready = {}
     for name, part in parts.items():
-        if part in big:
-            sheet = fast_sheet(path, name, facts.sheets[part], facts.shared_head, facts.styles)
+        if loaded.get(name) is not None:
+            sheet = _attempt(path, name, _verified, path, name, facts.sheets[part], loaded[name])
             if sheet is not None:
                 ready[name] = sheet
     return ready
@@ -411,8 +448,13 @@ def take_prefetched(path: Path) -> tuple[ZipFacts, dict[str, Any]] | None:
 
 def fast_sheet(path: Path, name: str, scan: PartScan, shared_head: bytes, styles: bytes) -> Any:
     """The sheet ``name`` read column-wise (see the module docstring), or None to use the general reader."""
+    loaded = _attempt(path, name, _load, path, name, scan, shared_head, styles)
+    return None if loaded is None else _attempt(path, name, _verified, path, name, scan, loaded)
+
+
+def _attempt(path: Path, name: str, step: Any, *args: Any) -> Any:
     try:
-        return _fast_sheet(path, name, scan, shared_head, styles)
+        return step(*args)
     except MemoryError:
         raise
     except Exception as exc:  # noqa: BLE001 - unusual content or an engine failure: the general reader decides
@@ -420,13 +462,13 @@ def fast_sheet(path: Path, name: str, scan: PartScan, shared_head: bytes, styles
         return None
 
 
-def _fast_sheet(path: Path, name: str, scan: PartScan, shared_head: bytes, styles: bytes) -> Any:
+def _load(path: Path, name: str, scan: PartScan, shared_head: bytes, styles: bytes) -> tuple[_Top, ColumnTail]:
+    """The top part (from the scan's head) and the engine's columns of the rows below it."""
     import fastexcel
 
     top = _top(scan, shared_head, _date_styles(styles))
     if top.height < MIN_TOP_ROWS:
         raise _Unusual("the top part is short")
-    merged = _merged(scan)
     types = _column_types(top)
     if not types:
         raise _Unusual("no column types")
@@ -444,14 +486,21 @@ def _fast_sheet(path: Path, name: str, scan: PartScan, shared_head: bytes, style
         texts[(error.offset_position[0], names[error.offset_position[1]])] = _debug_text(error.detail)
     numeric = {c for c, t in types.items() if t == "float"}
     width = max(max(columns) + 1, max(len(r) for r in top.rows))
-    tail = ColumnTail(arrays, texts, batch.num_rows, width, numeric)
+    return top, ColumnTail(arrays, texts, batch.num_rows, width, numeric)
+
+
+def _verified(path: Path, name: str, scan: PartScan, loaded: tuple[_Top, ColumnTail]) -> Any:
+    """The sheet, once the engine's rows are shown to line up with the top part and to hold every number
+    (``scan`` is the whole part's, after the zip check)."""
+    top, tail = loaded
+    merged = _merged(scan)
     _check_overlap(top, tail)
     _check_counts(scan, top, tail)
     # The overlapping rows are the top part's; the tail starts below them.
-    tail = ColumnTail({c: a.slice(OVERLAP_ROWS) for c, a in arrays.items()},
-                      {(r - OVERLAP_ROWS, c): t for (r, c), t in texts.items() if r >= OVERLAP_ROWS},
-                      batch.num_rows - OVERLAP_ROWS, width, numeric)
-    rows = [r + [""] * (width - len(r)) for r in top.rows]
+    tail = ColumnTail({c: a.slice(OVERLAP_ROWS) for c, a in tail.columns.items()},
+                      {(r - OVERLAP_ROWS, c): t for (r, c), t in tail.texts.items() if r >= OVERLAP_ROWS},
+                      tail.length - OVERLAP_ROWS, tail.width, tail.numeric)
+    rows = [r + [""] * (tail.width - len(r)) for r in top.rows]
     from cchc_analysis.ingest.base import RawSheet  # (pandas: imported once the engine is done)
 
     return RawSheet(path, name, rows, range(1, len(rows) + tail.length + 1), "xlsx", merged, tail=tail)
