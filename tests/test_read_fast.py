@@ -230,3 +230,18 @@ def test_a_big_part_checked_alongside_the_engine_is_still_refused(tmp_path, monk
     with pytest.raises(ReadError, match=reason):
         read(path)
     assert read_fast.take_prefetched(path) is None
+
+
+def test_the_scan_counts_patterns_cut_by_chunk_boundaries_once(monkeypatch):
+    """Fed in chunks of every size, the scan counts as ``bytes.count`` on the whole, keeps the same head and tail."""
+    import random
+
+    rng = random.Random(7)
+    data = b"".join(rng.choice([b'<c r="A1" t="s"><v>1</v></c>', b'<c t="b"><v>0</v></c>', b"<v>", b"t=", b'"s', b"x"])
+                    for _ in range(3000))
+    for size in (1, 2, 3, 5, 64, 1000, len(data)):
+        scan = read_checks.PartScan((b"<v>", b't="s', b't="b'), head_bytes=100, tail_bytes=300)
+        for at in range(0, len(data), size):
+            scan.feed(data[at:at + size])
+        assert scan.counts == {p: data.count(p) for p in (b"<v>", b't="s', b't="b')}
+        assert (scan.head, scan.tail, scan.size) == (data[:100], data[-300:], len(data))

@@ -99,8 +99,10 @@ class PartScan:
     tail_bytes: int = 256 * 1024
     size: int = 0
     head: bytes = b""
-    tail: bytes = b""
     counts: dict[bytes, int] = field(default_factory=dict)
+    _chunks: list[bytes] = field(default_factory=list, repr=False)
+    _kept: int = field(default=0, repr=False)
+    _last: bytes = field(default=b"", repr=False)
 
     def feed(self, data: bytes) -> None:
         if not data:
@@ -108,12 +110,23 @@ class PartScan:
         if len(self.head) < self.head_bytes:
             self.head += data[: self.head_bytes - len(self.head)]
         if self.patterns:
-            joined = self.tail[-16:] + data  # a pattern cut in two by the chunk boundary is counted once
             for pattern in self.patterns:
-                self.counts[pattern] = self.counts.get(pattern, 0) + joined.count(pattern) - self.tail[-16:].count(pattern)
-        if self.tail_bytes:
-            self.tail = (self.tail + data)[-self.tail_bytes:]
+                # A pattern cut in two by the chunk boundary lies wholly in the window around it.
+                edge = len(pattern) - 1
+                window = self._last[-edge:] + data[:edge] if self._last and edge else b""
+                self.counts[pattern] = self.counts.get(pattern, 0) + data.count(pattern) + window.count(pattern)
+        if self.tail_bytes:  # the last chunks, joined once (when read), not at every chunk
+            self._chunks.append(data)
+            self._kept += len(data)
+            while self._kept - len(self._chunks[0]) >= self.tail_bytes:
+                self._kept -= len(self._chunks.pop(0))
+        self._last = (self._last + data[-16:])[-16:]  # the stream's last bytes, whatever the chunks' sizes
         self.size += len(data)
+
+    @property
+    def tail(self) -> bytes:
+        """The last ``tail_bytes`` bytes fed."""
+        return b"".join(self._chunks)[-self.tail_bytes:] if self.tail_bytes else b""
 
 
 @dataclass
