@@ -245,3 +245,19 @@ def test_the_scan_counts_patterns_cut_by_chunk_boundaries_once(monkeypatch):
             scan.feed(data[at:at + size])
         assert scan.counts == {p: data.count(p) for p in (b"<v>", b't="s', b't="b')}
         assert (scan.head, scan.tail, scan.size) == (data[:100], data[-300:], len(data))
+
+
+def test_the_zip_check_inflates_in_small_steps_to_the_exact_size(tmp_path, monkeypatch):
+    """Inflated in steps far smaller than the part, every byte is counted: the inflater may hold bytes back
+    after a full step with all its input taken (the part is not taken as short, nor refused)."""
+    import zipfile
+
+    monkeypatch.setattr(read_checks, "_OUT_CHUNK", 333)
+    path = tmp_path / "x.xlsx"
+    body = b"<row><c><v>1</v></c></row>" * 40960  # the last packed bytes expand past a full step
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("xl/workbook.xml", "<workbook/>")
+        zf.writestr("xl/worksheets/sheet1.xml", body)
+    facts = read_checks.check_zip(path, scan=True)
+    scan = facts.sheets["xl/worksheets/sheet1.xml"]
+    assert (scan.size, scan.counts[b"<v>"]) == (len(body), 40960)

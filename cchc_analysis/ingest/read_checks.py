@@ -242,6 +242,10 @@ def finish_zip(path: Path, facts: ZipFacts) -> None:
     facts.inflated = total
 
 
+#: Most bytes one inflate step gives (the check runs alongside a parser: its own memory stays small).
+_OUT_CHUNK = 4 * 1024**2
+
+
 def _inflated_size(fh: Any, zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int, sink: Any = None) -> int:
     """Actual inflated size of a member (stopping just past ``limit``); refuses XML entity declarations.
 
@@ -268,15 +272,18 @@ def _inflated_size(fh: Any, zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: i
         if not chunk:
             raise zipfile.BadZipFile(info.filename)
         left -= len(chunk)
-        data = inflater.decompress(chunk, limit - size + 1)
+        want = min(limit - size + 1, _OUT_CHUNK)
+        data = inflater.decompress(chunk, want)
         while True:
             _refuse_entities(info, data, size)
             if sink is not None:
                 sink.feed(data)
             size += len(data)
-            if not inflater.unconsumed_tail or size > limit:
+            # A full output may leave bytes inside the inflater even with all input taken: ask again.
+            if size > limit or (not inflater.unconsumed_tail and len(data) < want):
                 break
-            data = inflater.decompress(inflater.unconsumed_tail, limit - size + 1)
+            want = min(limit - size + 1, _OUT_CHUNK)
+            data = inflater.decompress(inflater.unconsumed_tail, want)
     return size
 
 
