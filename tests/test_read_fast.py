@@ -195,3 +195,69 @@ def test_a_prefetched_zip_bomb_is_refused_when_read(tmp_path, monkeypatch):
     read_fast.prefetch(path)
     with pytest.raises(ReadError, match="bom zip"):
         read(path)
+
+
+def _declare(path: Path, member: str, size: int) -> None:
+    """Change the size the central directory declares for ``member`` (the packed bytes stay as they are)."""
+    data = bytearray(path.read_bytes())
+    name = member.encode()
+    at = data.find(b"PK\x01\x02")  # central directory entries: the declared size is at offset 24
+    while data[at + 46:at + 46 + len(name)] != name:
+        at = data.find(b"PK\x01\x02", at + 4)
+    data[at + 24:at + 28] = size.to_bytes(4, "little")
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize(("delta", "reason"), [(-1, "bom zip"), (+1, "hỏng")], ids=["bigger", "smaller"])
+@pytest.mark.parametrize("prefetched", [False, True], ids=["direct", "prefetched"])
+def test_a_big_part_checked_alongside_the_engine_is_still_refused(tmp_path, monkeypatch, small_top, delta, reason,
+                                                                   prefetched):
+    """A big sheet whose inflated size differs from its declared one is refused, though the engine parsed it
+    while its whole inflate was checked."""
+    import zipfile
+
+    from cchc_analysis.ingest.readers import ReadError
+
+    path = _workbook(tmp_path / "ds.xlsx")
+    with zipfile.ZipFile(path) as zf:
+        actual = zf.getinfo("xl/worksheets/sheet1.xml").file_size
+    _declare(path, "xl/worksheets/sheet1.xml", actual + delta)
+    monkeypatch.setattr(read_fast, "FAST_ABOVE_BYTES", 1000)
+    facts = read_checks.check_zip(path, scan=True, defer_above=1000)
+    assert "xl/worksheets/sheet1.xml" in facts.deferred  # only its head was inflated so far
+    if prefetched:
+        read_fast.prefetch(path)
+    with pytest.raises(ReadError, match=reason):
+        read(path)
+    assert read_fast.take_prefetched(path) is None
+
+
+def test_the_scan_counts_patterns_cut_by_chunk_boundaries_once(monkeypatch):
+    """Fed in chunks of every size, the scan counts as ``bytes.count`` on the whole, keeps the same head and tail."""
+    import random
+
+    rng = random.Random(7)
+    data = b"".join(rng.choice([b'<c r="A1" t="s"><v>1</v></c>', b'<c t="b"><v>0</v></c>', b"<v>", b"t=", b'"s', b"x"])
+                    for _ in range(3000))
+    for size in (1, 2, 3, 5, 64, 1000, len(data)):
+        scan = read_checks.PartScan((b"<v>", b't="s', b't="b'), head_bytes=100, tail_bytes=300)
+        for at in range(0, len(data), size):
+            scan.feed(data[at:at + size])
+        assert scan.counts == {p: data.count(p) for p in (b"<v>", b't="s', b't="b')}
+        assert (scan.head, scan.tail, scan.size) == (data[:100], data[-300:], len(data))
+
+
+def test_the_zip_check_inflates_in_small_steps_to_the_exact_size(tmp_path, monkeypatch):
+    """Inflated in steps far smaller than the part, every byte is counted: the inflater may hold bytes back
+    after a full step with all its input taken (the part is not taken as short, nor refused)."""
+    import zipfile
+
+    monkeypatch.setattr(read_checks, "_OUT_CHUNK", 333)
+    path = tmp_path / "x.xlsx"
+    body = b"<row><c><v>1</v></c></row>" * 40960  # the last packed bytes expand past a full step
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("xl/workbook.xml", "<workbook/>")
+        zf.writestr("xl/worksheets/sheet1.xml", body)
+    facts = read_checks.check_zip(path, scan=True)
+    scan = facts.sheets["xl/worksheets/sheet1.xml"]
+    assert (scan.size, scan.counts[b"<v>"]) == (len(body), 40960)

@@ -99,8 +99,10 @@ class PartScan:
     tail_bytes: int = 256 * 1024
     size: int = 0
     head: bytes = b""
-    tail: bytes = b""
     counts: dict[bytes, int] = field(default_factory=dict)
+    _chunks: list[bytes] = field(default_factory=list, repr=False)
+    _kept: int = field(default=0, repr=False)
+    _last: bytes = field(default=b"", repr=False)
 
     def feed(self, data: bytes) -> None:
         if not data:
@@ -108,12 +110,23 @@ class PartScan:
         if len(self.head) < self.head_bytes:
             self.head += data[: self.head_bytes - len(self.head)]
         if self.patterns:
-            joined = self.tail[-16:] + data  # a pattern cut in two by the chunk boundary is counted once
             for pattern in self.patterns:
-                self.counts[pattern] = self.counts.get(pattern, 0) + joined.count(pattern) - self.tail[-16:].count(pattern)
-        if self.tail_bytes:
-            self.tail = (self.tail + data)[-self.tail_bytes:]
+                # A pattern cut in two by the chunk boundary lies wholly in the window around it.
+                edge = len(pattern) - 1
+                window = self._last[-edge:] + data[:edge] if self._last and edge else b""
+                self.counts[pattern] = self.counts.get(pattern, 0) + data.count(pattern) + window.count(pattern)
+        if self.tail_bytes:  # the last chunks, joined once (when read), not at every chunk
+            self._chunks.append(data)
+            self._kept += len(data)
+            while self._kept - len(self._chunks[0]) >= self.tail_bytes:
+                self._kept -= len(self._chunks.pop(0))
+        self._last = (self._last + data[-16:])[-16:]  # the stream's last bytes, whatever the chunks' sizes
         self.size += len(data)
+
+    @property
+    def tail(self) -> bytes:
+        """The last ``tail_bytes`` bytes fed."""
+        return b"".join(self._chunks)[-self.tail_bytes:] if self.tail_bytes else b""
 
 
 @dataclass
@@ -123,6 +136,10 @@ class ZipFacts:
     styles: bytes = b""
     shared_head: bytes = b""
     sheets: dict[str, PartScan] = field(default_factory=dict)
+    #: Big parts checked so far by their declared sizes and first bytes only (see :func:`check_zip`).
+    deferred: list[str] = field(default_factory=list)
+    inflated: int = 0
+    patterns: tuple[bytes, ...] = ()
 
 
 #: How many first bytes of each worksheet part are kept (the top rows, for :mod:`read_fast`).
@@ -131,13 +148,18 @@ SCAN_HEAD_BYTES = 384 * 1024
 SCAN_PATTERNS = (b"<v>", b't="s', b't="b')
 
 
-def check_zip(path: Path, scan: bool = False) -> ZipFacts:
+def check_zip(path: Path, scan: bool = False, defer_above: int | None = None) -> ZipFacts:
     """Refuse zip bombs and XML entity declarations; return what was seen (styles, and with ``scan`` the
     worksheets' scans and the head of the shared strings).
 
     The declared sizes are checked first; then every member is inflated in chunks straight from the
     archive (nothing kept but the scans, the output bounded), so that its actual size is known whatever
     its header says, and compared with the declared size and the ceilings.
+
+    With ``defer_above``, a worksheet or shared-string part declared bigger than that (deflated, and
+    not declared smaller than its packed bytes) is only inflated as far as its scan's head here: it
+    passes the declared-size and ratio checks and the entity check of its first bytes, and is listed
+    in ``deferred``; :func:`finish_zip` inflates it whole (the same checks) while a parser reads it.
     """
     facts = ZipFacts()
     with zipfile.ZipFile(path) as zf, path.open("rb") as fh:
@@ -149,26 +171,79 @@ def check_zip(path: Path, scan: bool = False) -> ZipFacts:
         # Without a shared-string table, a t="s…" cell cannot be a text: not counted, it counts as a number.
         patterns = SCAN_PATTERNS if any(i.filename == "xl/sharedStrings.xml" for i in infos) else \
             tuple(p for p in SCAN_PATTERNS if p != b't="s')
+        facts.patterns = patterns
         for info in infos:
             if info.file_size > 16 * 1024**2 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
                 raise ReadError(_bomb_message(info.file_size))
             sink = None
-            if scan and info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+            if scan and _is_sheet(info.filename):
                 sink = facts.sheets[info.filename] = PartScan(patterns, head_bytes=SCAN_HEAD_BYTES)
             elif scan and info.filename == "xl/sharedStrings.xml":
-                shared = PartScan((), head_bytes=4 * 1024**2, tail_bytes=0)
+                shared = PartScan((), head_bytes=SHARED_HEAD_BYTES, tail_bytes=0)
                 sink = shared
+            if defer_above is not None and _deferrable(info, defer_above):
+                head = sink.head_bytes if sink is not None else 65536
+                total += _inflated_size(fh, zf, info, head - 1, sink)
+                facts.deferred.append(info.filename)
+                if sink is not None and not sink.patterns:
+                    facts.shared_head = sink.head
+                continue
             size = _inflated_size(fh, zf, info, MAX_UNPACKED_BYTES - total, sink)
-            if size > info.file_size:
-                raise ReadError(_bomb_message(total + size))
-            if size < info.file_size:
-                raise ReadError("tệp bảng tính bị hỏng (một phần nén ngắn hơn kích thước khai báo)")
+            _same_size(info, size, total)
             total += size
             if info.filename == "xl/styles.xml":
                 facts.styles = zf.read(info)
             elif sink is not None and not sink.patterns:
                 facts.shared_head = sink.head
+    facts.inflated = total
     return facts
+
+
+#: How many first bytes of the shared strings are kept (the texts of the top rows, for :mod:`read_fast`).
+SHARED_HEAD_BYTES = 4 * 1024**2
+
+
+def _is_sheet(name: str) -> bool:
+    return name.startswith("xl/worksheets/") and name.endswith(".xml")
+
+
+def _deferrable(info: zipfile.ZipInfo, above: int) -> bool:
+    return (info.file_size > above and info.compress_type == zipfile.ZIP_DEFLATED
+            and info.compress_size <= info.file_size
+            and (_is_sheet(info.filename) or info.filename == "xl/sharedStrings.xml"))
+
+
+def _same_size(info: zipfile.ZipInfo, size: int, total: int) -> None:
+    if size > info.file_size:
+        raise ReadError(_bomb_message(total + size))
+    if size < info.file_size:
+        raise ReadError("tệp bảng tính bị hỏng (một phần nén ngắn hơn kích thước khai báo)")
+
+
+def finish_zip(path: Path, facts: ZipFacts) -> None:
+    """Inflate the parts :func:`check_zip` deferred, whole and bounded, with the same checks (actual
+    against declared size, the ceiling on the total); a worksheet's scan is replaced by the whole one.
+
+    Inflating releases the interpreter's lock, so that this runs alongside the engine's parse."""
+    if not facts.deferred:
+        return
+    with zipfile.ZipFile(path) as zf, path.open("rb") as fh:
+        total = facts.inflated
+        for name in facts.deferred:
+            info = zf.getinfo(name)
+            sink = PartScan(facts.patterns, head_bytes=SCAN_HEAD_BYTES) if name in facts.sheets else None
+            # The head inflated before is counted again here: the ceiling errs on the safe side.
+            size = _inflated_size(fh, zf, info, MAX_UNPACKED_BYTES - total, sink)
+            _same_size(info, size, total)
+            total += size
+            if sink is not None:
+                facts.sheets[name] = sink
+    facts.deferred = []
+    facts.inflated = total
+
+
+#: Most bytes one inflate step gives (the check runs alongside a parser: its own memory stays small).
+_OUT_CHUNK = 4 * 1024**2
 
 
 def _inflated_size(fh: Any, zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int, sink: Any = None) -> int:
@@ -197,15 +272,18 @@ def _inflated_size(fh: Any, zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: i
         if not chunk:
             raise zipfile.BadZipFile(info.filename)
         left -= len(chunk)
-        data = inflater.decompress(chunk, limit - size + 1)
+        want = min(limit - size + 1, _OUT_CHUNK)
+        data = inflater.decompress(chunk, want)
         while True:
             _refuse_entities(info, data, size)
             if sink is not None:
                 sink.feed(data)
             size += len(data)
-            if not inflater.unconsumed_tail or size > limit:
+            # A full output may leave bytes inside the inflater even with all input taken: ask again.
+            if size > limit or (not inflater.unconsumed_tail and len(data) < want):
                 break
-            data = inflater.decompress(inflater.unconsumed_tail, limit - size + 1)
+            want = min(limit - size + 1, _OUT_CHUNK)
+            data = inflater.decompress(inflater.unconsumed_tail, want)
     return size
 
 

@@ -25,11 +25,12 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cchc_analysis.ingest.read_checks import PartScan, ZipFacts, check_zip
+from cchc_analysis.ingest.column_tail import ColumnTail
+from cchc_analysis.ingest.read_checks import PartScan, ZipFacts, check_zip, finish_zip
 
 __all__ = ["FAST_ABOVE_BYTES", "ColumnTail", "checked_and_fast", "fast_sheet", "prefetch", "sheet_parts", "take_prefetched"]
 
@@ -45,75 +46,6 @@ MIN_TOP_ROWS = 100
 
 class _Unusual(Exception):
     """Something the small parser does not know: the sheet goes to the general reader."""
-
-
-@dataclass
-class ColumnTail:
-    """The rows of a sheet below its top part, column by column.
-
-    ``columns`` maps a 0-based sheet column to an Arrow array (``double`` or ``string``) of
-    ``length`` cells; ``texts`` holds the text cells of ``double`` columns by (row in the tail,
-    column). A blank cell is null. ``width`` is the sheet's width from column A.
-    """
-
-    columns: dict[int, Any]
-    texts: dict[tuple[int, int], str]
-    length: int
-    width: int
-    numeric: set[int] = field(default_factory=set)
-
-    def cells(self, col: int, rows: Any = None) -> Any:
-        """Column ``col`` (at ``rows``, default all) as an object array of the cells the general reader
-        gives (``""`` when blank)."""
-        import numpy as np
-
-        rows = None if rows is None or len(rows) == self.length else np.asarray(rows, dtype="int64")
-        size = self.length if rows is None else len(rows)
-        array = self.columns.get(col)
-        if array is None:
-            return np.full(size, "", dtype=object)
-        if rows is not None and 2 * len(rows) > self.length:  # most rows: convert all, then pick
-            return self.cells(col)[rows]
-        if rows is not None:
-            array = array.take(rows)
-        if col in self.numeric:
-            numbers = array.to_numpy(zero_copy_only=False)
-            values = numbers.astype(object)
-            values[np.isnan(numbers)] = ""
-            texts = {r: t for (r, c), t in self.texts.items() if c == col}
-            if texts:
-                where = np.arange(self.length) if rows is None else rows
-                for i in np.flatnonzero(np.isin(where, list(texts))):
-                    values[i] = texts[int(where[i])]
-            return values
-        return _string_cells(array)
-
-    def row(self, index: int) -> list[Any]:
-        """One row as the general reader gives it (from column A, ``width`` cells)."""
-        out: list[Any] = [""] * self.width
-        for col, array in self.columns.items():
-            value = array[index].as_py()
-            if value is None:
-                value = self.texts.get((index, col), "")
-            out[col] = value
-        return out
-
-
-def _string_cells(array: Any) -> Any:
-    """An Arrow string array as objects, one object per distinct text when the texts repeat (memory)."""
-    import numpy as np
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    filled = pc.fill_null(array, "")
-    if isinstance(filled, pa.ChunkedArray):
-        filled = filled.combine_chunks()
-    if len(filled) > 1000:
-        encoded = pc.dictionary_encode(filled)
-        if 2 * len(encoded.dictionary) < len(filled):
-            distinct = np.asarray(encoded.dictionary.to_pylist(), dtype=object)
-            return distinct[encoded.indices.to_numpy(zero_copy_only=False)]
-    return filled.to_numpy(zero_copy_only=False).astype(object, copy=False)
 
 
 # --- workbook parts ---
@@ -337,30 +269,67 @@ _LEGACY_FONT_RE = re.compile(rb'<(?:\w+:)?name\s+val="(\.vn[^"]*|vni[^"]*)"', re
 
 def checked_and_fast(path: Path) -> tuple[ZipFacts, dict[str, Any]]:
     """The zip check of an ``xlsx`` workbook (it raises on a zip bomb), and its big sheets read
-    column-wise by name (none when its styles use legacy fonts: those are read cell by cell)."""
-    facts = check_zip(path, scan=True)
-    if _LEGACY_FONT_RE.search(facts.styles):
-        return facts, {}
-    return facts, fast_sheets(path, facts)
+    column-wise by name (none when its styles use legacy fonts: those are read cell by cell).
+
+    The big parts are checked first by their declared sizes and first bytes; their whole inflate
+    (:func:`~cchc_analysis.ingest.read_checks.finish_zip`, which also counts their cells) runs in a
+    thread while the engine parses them, and its refusal wins over anything the engine read."""
+    facts = check_zip(path, scan=True, defer_above=FAST_ABOVE_BYTES)
+    if _LEGACY_FONT_RE.search(facts.styles) or not facts.deferred:
+        finish_zip(path, facts)
+        return facts, ({} if _LEGACY_FONT_RE.search(facts.styles) else fast_sheets(path, facts))
+    return facts, fast_sheets(path, facts, _started(finish_zip, path, facts))
 
 
-def fast_sheets(path: Path, facts: ZipFacts) -> dict[str, Any]:
-    """The big worksheets read column-wise, by name; the others are left to the general reader."""
+def _started(task: Any, *args: Any) -> Any:
+    """Run ``task(*args)`` in a thread; return a function that waits for it and raises its error."""
+    import threading
+
+    box: dict[str, BaseException] = {}
+
+    def run() -> None:
+        try:
+            task(*args)
+        except BaseException as exc:  # noqa: BLE001 - raised by the waiting thread
+            box["error"] = exc
+
+    thread = threading.Thread(target=run, name="cchc-zip-check", daemon=True)
+    thread.start()
+
+    def wait() -> None:
+        thread.join()
+        if "error" in box:
+            raise box["error"]
+
+    return wait
+
+
+def fast_sheets(path: Path, facts: ZipFacts, checked: Any = None) -> dict[str, Any]:
+    """The big worksheets read column-wise, by name; the others are left to the general reader.
+
+    ``checked`` (when the zip check of the big parts runs alongside) is waited for before any sheet is
+    taken as exact, and raises when the check refuses the file."""
     import zipfile
 
-    big = {part for part, scan in facts.sheets.items() if scan.size > FAST_ABOVE_BYTES}
-    if not big:
-        return {}
     try:
-        with zipfile.ZipFile(path) as zf:
-            parts = sheet_parts(zf)
-    except Exception as exc:  # noqa: BLE001 - an unusual package: the general reader decides
-        log.info("%s: %s", path.name, exc)
-        return {}
+        big = {part for part, scan in facts.sheets.items()
+               if part in facts.deferred or scan.size > FAST_ABOVE_BYTES}
+        parts: dict[str, str] = {}
+        if big:
+            try:
+                with zipfile.ZipFile(path) as zf:
+                    parts = sheet_parts(zf)
+            except Exception as exc:  # noqa: BLE001 - an unusual package: the general reader decides
+                log.info("%s: %s", path.name, exc)
+        loaded = {name: _attempt(path, name, _load, path, name, facts.sheets[part], facts.shared_head, facts.styles)
+                  for name, part in parts.items() if part in big}
+    finally:
+        if checked is not None:
+            checked()  # the check's refusal first, whatever the engine read
     ready = {}
     for name, part in parts.items():
-        if part in big:
-            sheet = fast_sheet(path, name, facts.sheets[part], facts.shared_head, facts.styles)
+        if loaded.get(name) is not None:
+            sheet = _attempt(path, name, _verified, path, name, facts.sheets[part], loaded[name])
             if sheet is not None:
                 ready[name] = sheet
     return ready
@@ -411,8 +380,13 @@ def take_prefetched(path: Path) -> tuple[ZipFacts, dict[str, Any]] | None:
 
 def fast_sheet(path: Path, name: str, scan: PartScan, shared_head: bytes, styles: bytes) -> Any:
     """The sheet ``name`` read column-wise (see the module docstring), or None to use the general reader."""
+    loaded = _attempt(path, name, _load, path, name, scan, shared_head, styles)
+    return None if loaded is None else _attempt(path, name, _verified, path, name, scan, loaded)
+
+
+def _attempt(path: Path, name: str, step: Any, *args: Any) -> Any:
     try:
-        return _fast_sheet(path, name, scan, shared_head, styles)
+        return step(*args)
     except MemoryError:
         raise
     except Exception as exc:  # noqa: BLE001 - unusual content or an engine failure: the general reader decides
@@ -420,13 +394,13 @@ def fast_sheet(path: Path, name: str, scan: PartScan, shared_head: bytes, styles
         return None
 
 
-def _fast_sheet(path: Path, name: str, scan: PartScan, shared_head: bytes, styles: bytes) -> Any:
+def _load(path: Path, name: str, scan: PartScan, shared_head: bytes, styles: bytes) -> tuple[_Top, ColumnTail]:
+    """The top part (from the scan's head) and the engine's columns of the rows below it."""
     import fastexcel
 
     top = _top(scan, shared_head, _date_styles(styles))
     if top.height < MIN_TOP_ROWS:
         raise _Unusual("the top part is short")
-    merged = _merged(scan)
     types = _column_types(top)
     if not types:
         raise _Unusual("no column types")
@@ -444,14 +418,21 @@ def _fast_sheet(path: Path, name: str, scan: PartScan, shared_head: bytes, style
         texts[(error.offset_position[0], names[error.offset_position[1]])] = _debug_text(error.detail)
     numeric = {c for c, t in types.items() if t == "float"}
     width = max(max(columns) + 1, max(len(r) for r in top.rows))
-    tail = ColumnTail(arrays, texts, batch.num_rows, width, numeric)
+    return top, ColumnTail(arrays, texts, batch.num_rows, width, numeric)
+
+
+def _verified(path: Path, name: str, scan: PartScan, loaded: tuple[_Top, ColumnTail]) -> Any:
+    """The sheet, once the engine's rows are shown to line up with the top part and to hold every number
+    (``scan`` is the whole part's, after the zip check)."""
+    top, tail = loaded
+    merged = _merged(scan)
     _check_overlap(top, tail)
     _check_counts(scan, top, tail)
     # The overlapping rows are the top part's; the tail starts below them.
-    tail = ColumnTail({c: a.slice(OVERLAP_ROWS) for c, a in arrays.items()},
-                      {(r - OVERLAP_ROWS, c): t for (r, c), t in texts.items() if r >= OVERLAP_ROWS},
-                      batch.num_rows - OVERLAP_ROWS, width, numeric)
-    rows = [r + [""] * (width - len(r)) for r in top.rows]
+    tail = ColumnTail({c: a.slice(OVERLAP_ROWS) for c, a in tail.columns.items()},
+                      {(r - OVERLAP_ROWS, c): t for (r, c), t in tail.texts.items() if r >= OVERLAP_ROWS},
+                      tail.length - OVERLAP_ROWS, tail.width, tail.numeric)
+    rows = [r + [""] * (tail.width - len(r)) for r in top.rows]
     from cchc_analysis.ingest.base import RawSheet  # (pandas: imported once the engine is done)
 
     return RawSheet(path, name, rows, range(1, len(rows) + tail.length + 1), "xlsx", merged, tail=tail)

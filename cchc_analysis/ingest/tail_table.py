@@ -1,4 +1,4 @@
-"""The rows of a big sheet read column-wise (:class:`~cchc_analysis.ingest.read_fast.ColumnTail`):
+"""The rows of a big sheet read column-wise (:class:`~cchc_analysis.ingest.column_tail.ColumnTail`):
 their roles and their cells, as :func:`~cchc_analysis.ingest.detect.build_table` needs them.
 
 Roles follow :func:`~cchc_analysis.ingest.detect.classify_rows` exactly: a row with more than
