@@ -73,6 +73,9 @@ def style_rc() -> dict[str, Any]:
         "axes.unicode_minus": False,
         "axes.titlesize": 10,
         "axes.titlelocation": "left",
+        # titles at the top of the axes, where Matplotlib would put them (no axis on top): not
+        # searched again at every draw (two draws a chart, each measuring every y tick label)
+        "axes.titley": 1.0,
         "figure.titlesize": 13,
         "figure.titleweight": "bold",
         "svg.hashsalt": SVG_HASHSALT,
@@ -160,10 +163,11 @@ def render_png(fig: Figure, dpi: float = PNG_DPI) -> bytes:
     """The figure drawn by Agg at ``dpi`` on its canvas, as PNG bytes (:func:`png_bytes`).
 
     Matplotlib draws the pixels (``savefig`` to its raw RGBA format); only the PNG encoding is ours.
+    The renderer's buffer is read where it lies (not copied into a file object first).
     """
-    raw = io.BytesIO()
+    raw = _RawPixels()
     fig.savefig(raw, format="rgba", dpi=dpi)
-    pixels = raw.getvalue()
+    pixels = raw.pixels
     width = int(fig.get_figwidth() * dpi)  # as Agg sizes its canvas
     height = len(pixels) // (4 * width) if width else 0
     if not height or len(pixels) != width * height * 4:  # not expected: let Matplotlib write the PNG
@@ -171,6 +175,27 @@ def render_png(fig: Figure, dpi: float = PNG_DPI) -> bytes:
         fig.savefig(out, format="png", dpi=dpi, metadata={"Software": None}, pil_kwargs={"compress_level": 1})
         return out.getvalue()
     return png_bytes(pixels, width, height, dpi)
+
+
+class _RawPixels:
+    """A file object for ``savefig(format="rgba")`` that keeps what is written: Agg writes its whole
+    buffer in one call (a view on the renderer's memory, valid until its next draw), kept as is."""
+
+    def __init__(self) -> None:
+        self.parts: list[Any] = []
+
+    def seek(self, offset: int, whence: int = 0) -> int:  # Matplotlib takes an object with seek for a file
+        return 0
+
+    def write(self, data: Any) -> int:
+        self.parts.append(data)
+        return memoryview(data).nbytes
+
+    @property
+    def pixels(self) -> Any:
+        if len(self.parts) == 1:
+            return memoryview(self.parts[0]).cast("B")  # flat bytes, whatever shape the buffer has
+        return memoryview(b"".join(self.parts))
 
 
 def png_bytes(rgba: bytes, width: int, height: int, dpi: float = PNG_DPI) -> bytes:
@@ -187,14 +212,15 @@ def png_bytes(rgba: bytes, width: int, height: int, dpi: float = PNG_DPI) -> byt
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
-    rows = np.frombuffer(rgba, dtype=np.uint8).reshape(height, width * 4)
-    lines = np.zeros((height, width * 4 + 1), dtype=np.uint8)  # each row: filter byte 0, then its pixels
+    rows = np.frombuffer(memoryview(rgba).cast("B"), dtype=np.uint8).reshape(height, width * 4)
+    lines = np.empty((height, width * 4 + 1), dtype=np.uint8)  # each row: filter byte 0, then its pixels
+    lines[:, 0] = 0
     lines[:, 1:] = rows
     per_metre = int(dpi / 0.0254 + 0.5)
     return (b"\x89PNG\r\n\x1a\n"
             + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0))
             + chunk(b"pHYs", struct.pack(">IIB", per_metre, per_metre, 1))
-            + chunk(b"IDAT", zlib.compress(lines.tobytes(), 1))
+            + chunk(b"IDAT", zlib.compress(memoryview(lines).cast("B"), 1))  # no copy of the rows
             + chunk(b"IEND", b""))
 
 

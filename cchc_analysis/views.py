@@ -439,6 +439,32 @@ def merger_note(tables: Mapping[str, pd.DataFrame], indicator_id: str, *, first_
     return merger_notes(tables, first_year=first_year, last_year=last_year).get(indicator_id)
 
 
+#: The last :func:`_comparability` computed: the frames it was computed from (held, so that their ids
+#: stay theirs), the registry, and the rows.
+_LAST_COMPARABILITY: list[Any] = []
+
+
+def _comparability(tables: Mapping[str, pd.DataFrame], registry: Mapping | None) -> pd.DataFrame:
+    """:func:`cchc_analysis.indicators.merger.comparability`, computed once for the same frames.
+
+    A notebook asks for the sentence of each indicator and each reading (dozens of times) with the
+    same tables; the years of each unit are looked at once. The rows are reused only for the very
+    same frame objects (and registry) with the same number of rows.
+    """
+    from cchc_analysis.indicators import merger
+
+    frames = tuple(tables.items())
+    shape = tuple((name, None if f is None else len(f)) for name, f in frames)
+    if _LAST_COMPARABILITY:
+        last_frames, last_shape, last_registry, rows = _LAST_COMPARABILITY
+        if (last_registry is registry and last_shape == shape
+                and all(a is b for (_, a), (_, b) in zip(last_frames, frames, strict=True))):
+            return rows
+    rows = merger.comparability(tables, registry)
+    _LAST_COMPARABILITY[:] = [frames, shape, registry, rows]
+    return rows
+
+
 def merger_notes(tables: Mapping[str, pd.DataFrame], *, first_year: int | None = None,
                  last_year: int | None = None, registry: Mapping | None = None) -> dict[str, str | None]:
     """Indicator id → the sentence of :func:`merger_note` for the years from ``first_year`` to ``last_year``
@@ -452,7 +478,7 @@ def merger_notes(tables: Mapping[str, pd.DataFrame], *, first_year: int | None =
     """
     from cchc_analysis.indicators import merger
 
-    rows = merger.comparability(tables, registry)
+    rows = _comparability(tables, registry)
     out: dict[str, str | None] = {}
     for ind, part in rows.groupby("indicator_id", sort=False):
         years = part["period"].astype(int)

@@ -165,11 +165,19 @@ def _sheet_encoding(rows: Sequence[Sequence[Any]]) -> str | None:
     return detect_legacy(v for row in rows for v in row if isinstance(v, str))
 
 
+def _row_texts(raw: RawSheet, r: int, encoding: str | None) -> list[str]:
+    """:func:`_text` of every cell of row ``r`` (cached: a row is part of several candidate headers)."""
+    key = ("texts", r, encoding)
+    if key not in raw.cache:
+        raw.cache[key] = [_text(v, encoding) for v in raw.rows[r]]
+    return raw.cache[key]
+
+
 def _merged_parents(raw: RawSheet, top: int, depth: int, width: int) -> list[list[str]]:
     """Texts of header rows ``top..top+depth-1`` with merged (or spanning) cells spread over their columns."""
     enc = _sheet_encoding(raw.rows[top : top + depth])
-    grid = [[_text(v, enc) for v in list(raw.rows[top + d]) + [""] * (width - len(raw.rows[top + d]))]
-            for d in range(depth)]  # fmt: skip
+    grid = [_row_texts(raw, top + d, enc) for d in range(depth)]
+    grid = [row + [""] * (width - len(row)) if len(row) < width else list(row) for row in grid]
     spread = False
     for (r0, c0), (r1, c1) in raw.merged:
         if r1 < top or r0 >= top + depth:
@@ -269,24 +277,53 @@ def find_header(raw: RawSheet, table: Mapping[str, str], max_depth: int = 3) -> 
     -------
     Header or None
     """
-    best: Header | None = None
+    best: tuple[int, int] | None = None
     best_score = 1
     limit = min(len(raw.rows), MAX_SCAN_ROWS)
+    hits: dict[str, str | None] = {}  # folded key -> canonical name (or None) in ``table``
+    lookup = table.get
     for top in range(limit):
         if _filled(raw.rows[top]) < 2:
             continue
         for depth in range(1, max_depth + 1):
             if top + depth > len(raw.rows):
                 break
-            header = _header_at(raw, top, depth, table)
-            if header is None:
+            every = _all_keys(raw, top, depth)
+            for key in every - hits.keys():
+                hits[key] = lookup(key) or None
+            # at most as many columns as distinct names among all the candidate keys: most candidate
+            # headers (data rows, titles) name none or one, and are passed over without a closer look
+            if len({hits[k] for k in every} - {None}) <= best_score:
                 continue
-            score = len(set(header.columns.values()))
+            score = _score(_label_keys(raw, top, depth), hits)
             if score > best_score:
-                best, best_score = header, score
-    if best is not None:
-        best.skip_rows = _numbering_rows(raw, best.rows[-1] + 1)
-    return best
+                best, best_score = (top, depth), score
+    if best is None:
+        return None
+    header = _header_at(raw, *best, table)
+    assert header is not None  # it was scored
+    header.skip_rows = _numbering_rows(raw, header.rows[-1] + 1)
+    return header
+
+
+def _all_keys(raw: RawSheet, top: int, depth: int) -> set[str]:
+    """Every candidate label key of every column of a header at ``top`` spanning ``depth`` rows (cached)."""
+    key = ("all keys", top, depth)
+    if key not in raw.cache:
+        raw.cache[key] = {k for options in _label_keys(raw, top, depth) for k in options}
+    return raw.cache[key]
+
+
+def _score(keys: list[list[str]], hits: Mapping[str, str | None]) -> int:
+    """How many distinct canonical columns the columns' first matching label keys name (as in
+    :func:`_header_at`, whose header's ``columns`` this counts)."""
+    found = set()
+    for options in keys:
+        for k in options:
+            if hit := hits[k]:
+                found.add(hit)
+                break
+    return len(found)
 
 
 def _numbering_rows(raw: RawSheet, start: int) -> tuple[int, ...]:
