@@ -689,3 +689,14 @@ def test_screenshot_in_headless_chromium(sample_packs, tmp_path):
     with Image.open(shot) as image:
         colours = image.convert("RGB").resize((64, 120)).getcolors(64 * 120)
     assert colours is not None and len(colours) > 20  # not a blank page
+
+
+def test_every_module_the_kernels_warm_up_exists():
+    """The warm-up swallows import errors (a kernel must start anyway), so a module that moved would
+    silently stop being warmed: each name must resolve."""
+    import importlib.util
+
+    from cchc_analysis.pack.kernels import WARM_IMPORTS
+
+    missing = [name for name in WARM_IMPORTS if importlib.util.find_spec(name) is None]
+    assert missing == []

@@ -174,7 +174,7 @@ WARM_IMPORTS = ("pandas", "pyarrow.parquet", "matplotlib.pyplot", "IPython.displ
                 "cchc_analysis.indicators", "cchc_analysis.refresh", "cchc_analysis.views", "cchc_analysis.charts",
                 "cchc_analysis.narrative", "cchc_analysis.scoreboard", "cchc_analysis.intake",
                 "cchc_analysis.scoreboard_areas", "cchc_analysis.views_programme", "cchc_analysis.docx_draft",
-                "cchc_analysis.index766", "cchc_analysis.index766.charts", "cchc_analysis.index766.views",
+                "cchc_analysis.index766", "cchc_analysis.charts_index766", "cchc_analysis.views_index766",
                 "pandas.io.formats.style", "docx")
 #: Run in a kernel before each notebook: the notebook starts as in a fresh kernel (empty namespace,
 #: Matplotlib settings and figures as at start-up, cell numbers from 1). The first time, a small figure
