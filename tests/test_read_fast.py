@@ -210,10 +210,10 @@ def _declare(path: Path, member: str, size: int) -> None:
 
 @pytest.mark.parametrize(("delta", "reason"), [(-1, "bom zip"), (+1, "hỏng")], ids=["bigger", "smaller"])
 @pytest.mark.parametrize("prefetched", [False, True], ids=["direct", "prefetched"])
-def test_a_big_part_checked_alongside_the_engine_is_still_refused(tmp_path, monkeypatch, small_top, delta, reason,
-                                                                   prefetched):
-    """A big sheet whose inflated size differs from its declared one is refused, though the engine parsed it
-    while its whole inflate was checked."""
+def test_a_big_part_whose_size_lies_is_refused_before_the_engine_sees_it(tmp_path, monkeypatch, small_top, delta,
+                                                                         reason, prefetched):
+    """A big sheet whose inflated size differs from its declared one is refused, and the column-wise engine
+    (which reads past a part's declared size) never parses it."""
     import zipfile
 
     from cchc_analysis.ingest.readers import ReadError
@@ -225,11 +225,14 @@ def test_a_big_part_checked_alongside_the_engine_is_still_refused(tmp_path, monk
     monkeypatch.setattr(read_fast, "FAST_ABOVE_BYTES", 1000)
     facts = read_checks.check_zip(path, scan=True, defer_above=1000)
     assert "xl/worksheets/sheet1.xml" in facts.deferred  # only its head was inflated so far
+    engine_calls = []
+    monkeypatch.setattr(read_fast, "_load", lambda *a, **k: engine_calls.append(a))
     if prefetched:
         read_fast.prefetch(path)
     with pytest.raises(ReadError, match=reason):
         read(path)
     assert read_fast.take_prefetched(path) is None
+    assert engine_calls == []
 
 
 def test_the_scan_counts_patterns_cut_by_chunk_boundaries_once(monkeypatch):

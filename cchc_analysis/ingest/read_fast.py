@@ -271,61 +271,31 @@ def checked_and_fast(path: Path) -> tuple[ZipFacts, dict[str, Any]]:
     """The zip check of an ``xlsx`` workbook (it raises on a zip bomb), and its big sheets read
     column-wise by name (none when its styles use legacy fonts: those are read cell by cell).
 
-    The big parts are checked first by their declared sizes and first bytes; their whole inflate
-    (:func:`~cchc_analysis.ingest.read_checks.finish_zip`, which also counts their cells) runs in a
-    thread while the engine parses them, and its refusal wins over anything the engine read."""
+    Every part is inflated whole, and its actual size compared with its declared one, BEFORE the
+    column-wise engine opens the package: unlike the general reader's engine, it does not stop at a
+    part's declared size, so a lying header would otherwise let it parse a bomb (``docs/assumptions.md``
+    f1). The zip check and the engine each release the interpreter's lock, so the whole read can still
+    run in a background thread (:func:`prefetch`)."""
     facts = check_zip(path, scan=True, defer_above=FAST_ABOVE_BYTES)
-    if _LEGACY_FONT_RE.search(facts.styles) or not facts.deferred:
-        finish_zip(path, facts)
-        return facts, ({} if _LEGACY_FONT_RE.search(facts.styles) else fast_sheets(path, facts))
-    return facts, fast_sheets(path, facts, _started(finish_zip, path, facts))
+    finish_zip(path, facts)
+    return facts, ({} if _LEGACY_FONT_RE.search(facts.styles) else fast_sheets(path, facts))
 
 
-def _started(task: Any, *args: Any) -> Any:
-    """Run ``task(*args)`` in a thread; return a function that waits for it and raises its error."""
-    import threading
-
-    box: dict[str, BaseException] = {}
-
-    def run() -> None:
-        try:
-            task(*args)
-        except BaseException as exc:  # noqa: BLE001 - raised by the waiting thread
-            box["error"] = exc
-
-    thread = threading.Thread(target=run, name="cchc-zip-check", daemon=True)
-    thread.start()
-
-    def wait() -> None:
-        thread.join()
-        if "error" in box:
-            raise box["error"]
-
-    return wait
-
-
-def fast_sheets(path: Path, facts: ZipFacts, checked: Any = None) -> dict[str, Any]:
+def fast_sheets(path: Path, facts: ZipFacts) -> dict[str, Any]:
     """The big worksheets read column-wise, by name; the others are left to the general reader.
-
-    ``checked`` (when the zip check of the big parts runs alongside) is waited for before any sheet is
-    taken as exact, and raises when the check refuses the file."""
+    ``facts`` must come from a finished zip check (:func:`checked_and_fast`)."""
     import zipfile
 
-    try:
-        big = {part for part, scan in facts.sheets.items()
-               if part in facts.deferred or scan.size > FAST_ABOVE_BYTES}
-        parts: dict[str, str] = {}
-        if big:
-            try:
-                with zipfile.ZipFile(path) as zf:
-                    parts = sheet_parts(zf)
-            except Exception as exc:  # noqa: BLE001 - an unusual package: the general reader decides
-                log.info("%s: %s", path.name, exc)
-        loaded = {name: _attempt(path, name, _load, path, name, facts.sheets[part], facts.shared_head, facts.styles)
-                  for name, part in parts.items() if part in big}
-    finally:
-        if checked is not None:
-            checked()  # the check's refusal first, whatever the engine read
+    big = {part for part, scan in facts.sheets.items() if part in facts.deferred or scan.size > FAST_ABOVE_BYTES}
+    parts: dict[str, str] = {}
+    if big:
+        try:
+            with zipfile.ZipFile(path) as zf:
+                parts = sheet_parts(zf)
+        except Exception as exc:  # noqa: BLE001 - an unusual package: the general reader decides
+            log.info("%s: %s", path.name, exc)
+    loaded = {name: _attempt(path, name, _load, path, name, facts.sheets[part], facts.shared_head, facts.styles)
+              for name, part in parts.items() if part in big}
     ready = {}
     for name, part in parts.items():
         if loaded.get(name) is not None:
