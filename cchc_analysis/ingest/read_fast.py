@@ -18,7 +18,7 @@ counts the sheet's value cells by type in its XML (``<v>`` and the ``t="…"`` a
 numbers the two parts account for must be all the sheet's non-text cells. Anything unusual (a date,
 boolean or error cell outside the top rows, a cell type or markup the small parser does not know, a
 header beyond the top rows, the two parts not lining up on their overlapping rows, the engine
-missing) returns ``None``, and the sheet is read by the general reader. ``docs/assumptions.md`` a1.
+missing) returns ``None``, and the sheet is read by the general reader. ``docs/assumptions.md`` W13.
 """
 
 from __future__ import annotations
@@ -274,7 +274,7 @@ def checked_and_fast(path: Path) -> tuple[ZipFacts, dict[str, Any]]:
     Every part is inflated whole, and its actual size compared with its declared one, BEFORE the
     column-wise engine opens the package: unlike the general reader's engine, it does not stop at a
     part's declared size, so a lying header would otherwise let it parse a bomb (``docs/assumptions.md``
-    f1). The zip check and the engine each release the interpreter's lock, so the whole read can still
+    W18). The zip check and the engine each release the interpreter's lock, so the whole read can still
     run in a background thread (:func:`prefetch`)."""
     facts = check_zip(path, scan=True, defer_above=FAST_ABOVE_BYTES)
     finish_zip(path, facts)
