@@ -41,7 +41,8 @@ def _kind(name: str):
 def sheet_table() -> Callable[..., SheetTable | None]:
     """``sheet_table(kind, rows, file="t.xlsx", sheet="S", merged=())``: a sheet made by code, its header
     found by the kind (as the pipeline does) and its rows split; None when the kind does not see one."""
-    from cchc_analysis.ingest.detect import build_table, find_header, synonyms
+    from cchc_analysis.ingest.detect import find_header, synonyms
+    from cchc_analysis.ingest.rows import build_table
 
     def make(kind: str, rows: Sequence[Sequence[Any]], file: str = "t.xlsx", sheet: str | None = "S",
              merged: Sequence = ()) -> SheetTable | None:

@@ -9,9 +9,10 @@ import pytest
 from conftest import dossier_row, dossier_sheet
 
 from cchc_analysis.ingest.base import RawSheet
-from cchc_analysis.ingest.detect import build_table, classify_rows, find_header, synonyms
+from cchc_analysis.ingest.detect import find_header, synonyms
 from cchc_analysis.ingest.pipeline import clean
 from cchc_analysis.ingest.readers import read
+from cchc_analysis.ingest.rows import build_table, classify_rows
 
 
 def _table(path, section="dossiers", keys=("dossier_id", "received_at")):

@@ -108,8 +108,9 @@ CELLS = st.sampled_from([None, "", 2024, "2025-H1", "nÄƒm nay", E_TRANSFER, "Chá
 @given(st.lists(st.lists(CELLS, min_size=5, max_size=5), min_size=1, max_size=8))
 def test_every_row_read_is_kept_quarantined_or_a_duplicate(rows):
     from cchc_analysis.ingest.base import CleanContext, RawSheet
-    from cchc_analysis.ingest.detect import build_table, find_header, synonyms
+    from cchc_analysis.ingest.detect import find_header, synonyms
     from cchc_analysis.ingest.manual import KINDS
+    from cchc_analysis.ingest.rows import build_table
 
     cells = sheet(*[[i, *row] for i, row in enumerate(rows, 1)])
     raw = RawSheet(Path("h.xlsx"), "S", cells, range(1, len(cells) + 1))

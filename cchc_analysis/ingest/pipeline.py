@@ -36,9 +36,10 @@ import pandas as pd
 from cchc_analysis import schemas
 from cchc_analysis.ingest import privacy
 from cchc_analysis.ingest.base import CleanContext, Kind, RawSheet, SheetTable
-from cchc_analysis.ingest.detect import build_table, find_header, known_headers, synonyms
+from cchc_analysis.ingest.detect import find_header, known_headers, synonyms
 from cchc_analysis.ingest.inputs import EXPORT_SUFFIXES, iter_inputs
 from cchc_analysis.ingest.readers import ReadError, printable, read
+from cchc_analysis.ingest.rows import build_table
 from cchc_analysis.ingest.text import fold
 from cchc_analysis.quality import (
     QUARANTINE_COLUMNS,

@@ -1,7 +1,7 @@
 """The rows of a big sheet read column-wise (:class:`~cchc_analysis.ingest.column_tail.ColumnTail`):
-their roles and their cells, as :func:`~cchc_analysis.ingest.detect.build_table` needs them.
+their roles and their cells, as :func:`~cchc_analysis.ingest.rows.build_table` needs them.
 
-Roles follow :func:`~cchc_analysis.ingest.detect.classify_rows` exactly: a row with more than
+Roles follow :func:`~cchc_analysis.ingest.rows.classify_rows` exactly: a row with more than
 ``SPARSE`` filled cells none of whose first three cells is a text starting like a total or a Roman
 numeral is data, found for all rows at once on the columns; every other row (blank rows, totals,
 sections, the footer) is built as a list of cells and classified one by one by the same rules, in
@@ -56,7 +56,7 @@ def tail_roles(tail: Any, keys: Sequence[int], in_footer: bool, sparse: int, lea
                classify: Any) -> np.ndarray:
     """The role of every tail row (an object array of ``data``, ``blank``, ``section``, ``total``, ``footer``).
 
-    ``classify(rows, keys, in_footer)`` is :func:`~cchc_analysis.ingest.detect.classify_more`;
+    ``classify(rows, keys, in_footer)`` is :func:`~cchc_analysis.ingest.rows.classify_more`;
     ``in_footer`` says whether a footer started in the rows above the tail.
     """
     filled, lead = _filled_and_lead(tail, lead_chars)
