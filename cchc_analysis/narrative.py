@@ -214,9 +214,19 @@ def describe_indicator(table: pd.DataFrame, indicator_id: str, year: int, regist
 def describe_indicators(table: pd.DataFrame, indicator_ids: Iterable[str], year: int,
                         registry: Mapping | None = None, *, period: str = "",
                         tables: Mapping[str, pd.DataFrame] | None = None) -> str:
-    """:func:`describe_indicator` for several indicators, as a Markdown bullet list."""
-    return "\n".join(f"- {describe_indicator(table, i, year, registry, period=period, tables=tables)}"
-                     for i in indicator_ids)
+    """:func:`describe_indicator` for several indicators, as a Markdown bullet list.
+
+    A merger-basis sentence that two or more readings would repeat word for word is said once, after
+    the list, instead of in each of them."""
+    ids = list(indicator_ids)
+    texts = [describe_indicator(table, i, year, registry, period=period, tables=tables) for i in ids]
+    notes = [_basis(tables, i, int(year) - 1, int(year)) for i in ids]
+    shared = [n for n in dict.fromkeys(notes) if n and sum(n in t for n, t in zip(notes, texts, strict=True)) >= 2]
+    for note in shared:
+        texts = [t.replace(note, "", 1) if n == note else t for n, t in zip(notes, texts, strict=True)]
+    lines = [f"- {t}" for t in texts]
+    lines += [f"\n*Lưu ý cho các so sánh với năm trước ở trên:* {note.strip()}" for note in shared]
+    return "\n".join(lines)
 
 
 def join_vi(items: list[str]) -> str:

@@ -75,3 +75,20 @@ def test_the_word_draft_says_it_under_the_area_table(case, tmp_path):
         assert heading < texts.index(notes[0]) < next(i for i, t in enumerate(texts) if t.startswith("4."))
     else:
         assert notes == []
+
+
+def test_a_list_of_readings_says_a_shared_basis_sentence_once():
+    """Two payroll measures compared with 2025 share the same basis sentence: the list says it once, after
+    the bullets; each reading alone still says it."""
+    tables = {"payroll": OWN}
+    table = indicators.compute(tables)
+    ids = [HEADCOUNT, "public_unit_headcount_actual"]
+    alone = [narrative.describe_indicator(table, i, 2026, tables=tables) for i in ids]
+    assert all(text.count(OWN_ONLY) == 1 for text in alone)
+    listed = narrative.describe_indicators(table, ids, 2026, tables=tables)
+    assert listed.count(OWN_ONLY) == 1
+    bullets, after = listed.split("\n\n", 1)
+    assert bullets.count("\n- ") == 1 and OWN_ONLY not in bullets
+    assert OWN_ONLY in after and TAIL in after
+    # a list of one keeps its sentence inside the reading
+    assert narrative.describe_indicators(table, ids[:1], 2026, tables=tables) == f"- {alone[0]}"
