@@ -6,26 +6,10 @@ Frames are made by code with the unit names of ``registry/units.yaml``; every fi
 from __future__ import annotations
 
 import pandas as pd
+from merger_data import KH_CENTRE, KH_EXT, NT_CENTRE, NT_EXT, budget, payroll
 
 from cchc_analysis import indicators, views
 from cchc_analysis.indicators.merger import basis_sentence, comparability, year_basis
-
-KH_CENTRE = "Trung tâm Xúc tiến thương mại"            # successor (Khánh Hòa)
-NT_CENTRE = "Trung tâm Xúc tiến thương mại Ninh Thuận"  # merged in from 01/07/2025
-KH_EXT = "Trung tâm Khuyến công và Tư vấn phát triển công nghiệp"
-NT_EXT = "Trung tâm Khuyến công Ninh Thuận"
-
-
-def payroll(rows: list[tuple[str, int, int]]) -> pd.DataFrame:
-    return pd.DataFrame({"unit": [r[0] for r in rows], "year": [r[1] for r in rows], "funding": "state_budget",
-                         "headcount_assigned": pd.array([r[2] for r in rows], dtype="Int64"),
-                         "headcount_actual": pd.array([r[2] for r in rows], dtype="Int64")})
-
-
-def budget(rows: list[tuple[str, int, float]]) -> pd.DataFrame:
-    return pd.DataFrame({"unit": [r[0] for r in rows], "year": [r[1] for r in rows], "category": "chi thường xuyên",
-                         "funding": "state_budget", "stage": "actual", "amount_vnd": [r[2] for r in rows]})
-
 
 # Both units present before the merger: Khánh Hòa 10, 11, 12, 12, 12 and Ninh Thuận 6, 6, 5, 5, 5 in
 # 2021-2025; from 2026 the merged centre only, 16.

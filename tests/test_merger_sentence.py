@@ -8,25 +8,17 @@ Ninh Thuận centre too (merged) does not.
 from __future__ import annotations
 
 import docx
-import pandas as pd
 import pytest
+from merger_data import KH_CENTRE, NT_CENTRE, payroll
 
 from cchc_analysis import indicators, narrative
 from cchc_analysis.pack import draft
 from cchc_analysis.periods import Period
 
-KH_CENTRE = "Trung tâm Xúc tiến thương mại"
-NT_CENTRE = "Trung tâm Xúc tiến thương mại Ninh Thuận"
 HEADCOUNT = "public_unit_headcount"
 TITLE = "Biên chế (số người làm việc được giao) hưởng lương từ NSNN tại đơn vị sự nghiệp công lập"
 OWN_ONLY = "chỉ gồm các đơn vị của Khánh Hòa (chưa có số liệu các đơn vị sáp nhập từ Ninh Thuận)"
 TAIL = "so sánh với các năm sau ngày sáp nhập 01/07/2025 chưa cùng phạm vi."
-
-
-def payroll(rows: list[tuple[str, int, int]]) -> pd.DataFrame:
-    return pd.DataFrame({"unit": [r[0] for r in rows], "year": [r[1] for r in rows], "funding": "state_budget",
-                         "headcount_assigned": pd.array([r[2] for r in rows], dtype="Int64"),
-                         "headcount_actual": pd.array([r[2] for r in rows], dtype="Int64")})
 
 
 # The centre alone before the merger (10 a year), the merged centre from 2026 (16).
