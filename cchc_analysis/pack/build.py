@@ -387,6 +387,7 @@ def run_cli(year: int | None = None, period: str | None = None, raw: Path | str 
     be read (the pack is still written) or when a notebook failed (the previous pack is kept); 2 for
     a wrong parameter.
     """
+    kernels.skip_unused_slow_imports()
     try:
         result = build(resolve(year, period, raw, out, params), progress=progress)
     except UsageError as exc:

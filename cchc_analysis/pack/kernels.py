@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import sys
 import threading
 import time
 from collections.abc import Callable, Collection, Mapping, Sequence
@@ -26,6 +27,31 @@ KERNEL_NAME = "python3"
 #: Matplotlib backend of the notebook kernels during a report run: figures shown inline, so that the
 #: HTML report embeds them.
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
+
+
+#: Optional modules that a report run never uses but that its imports would load at great cost:
+#: jsonschema (imported by nbformat, itself imported by papermill and nbconvert) loads
+#: ``rfc3987_syntax`` when it is installed (it comes with jupyter-events) to check the JSON-schema
+#: formats ``iri`` and ``iri-reference``; that module builds its grammar at import, about 1.7 s of
+#: processor time, more than papermill's other imports together. The notebook schema that nbformat
+#: validates has no such format, so nothing checked in a run depends on it.
+UNUSED_SLOW_IMPORTS = ("rfc3987_syntax",)
+
+
+def skip_unused_slow_imports() -> list[str]:
+    """Keep this process from loading :data:`UNUSED_SLOW_IMPORTS` (an ``import`` of one then raises
+    ImportError, which jsonschema expects of an optional module); return the names skipped.
+
+    Called by ``cchc report`` (:func:`cchc_analysis.pack.build.run_cli`) before anything imports
+    jsonschema, and only then: a process that already imported jsonschema, or one of these modules,
+    is left as it is, and a program that uses the suite as a library keeps its own imports.
+    """
+    if "jsonschema" in sys.modules:
+        return []
+    skipped = [name for name in UNUSED_SLOW_IMPORTS if name not in sys.modules]
+    for name in skipped:
+        sys.modules[name] = None  # type: ignore[assignment]
+    return skipped
 
 
 def _first_line(source: str) -> str:
