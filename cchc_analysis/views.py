@@ -479,9 +479,20 @@ def merger_notes(tables: Mapping[str, pd.DataFrame], *, first_year: int | None =
     from cchc_analysis.indicators import merger
 
     rows = _comparability(tables, registry)
-    out: dict[str, str | None] = {}
-    for ind, part in rows.groupby("indicator_id", sort=False):
-        years = part["period"].astype(int)
-        keep = (years >= (first_year or 0)) & (years <= (last_year or 9999))
-        out[str(ind)] = merger.basis_sentence(dict(zip(years[keep], part["comparable"][keep], strict=True)))
-    return out
+    if _LAST_NOTES.get("rows") is not rows:  # sentences of other rows: forget them
+        _LAST_NOTES.clear()
+        _LAST_NOTES["rows"] = rows
+    span = (first_year, last_year)
+    if span not in _LAST_NOTES:
+        out: dict[str, str | None] = {}
+        for ind, part in rows.groupby("indicator_id", sort=False):
+            years = part["period"].astype(int)
+            keep = (years >= (first_year or 0)) & (years <= (last_year or 9999))
+            out[str(ind)] = merger.basis_sentence(dict(zip(years[keep], part["comparable"][keep], strict=True)))
+        _LAST_NOTES[span] = out
+    return dict(_LAST_NOTES[span])
+
+
+#: The sentences of :func:`merger_notes` by span of years, for the rows of the last
+#: :func:`_comparability` (key ``"rows"``): a notebook asks for them once per indicator.
+_LAST_NOTES: dict[Any, Any] = {}

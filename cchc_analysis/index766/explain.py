@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from cchc_analysis.index766 import rules
-from cchc_analysis.index766.model import PORTAL_PART, Model, as_period, build
+from cchc_analysis.index766.model import PORTAL_PART, Model, as_period, build, per_model
 from cchc_analysis.index766.registry import GROUP_ORDER, GROUPS, SUBINDICATORS, in_force
 from cchc_analysis.index766.scoring import ledger, scores
 from cchc_analysis.periods import Period, periods_of_year
@@ -180,9 +180,12 @@ def what_if(model: Model, period: Period | str, group: str | None = None, top: i
     if group is not None:
         subs = subs[subs["group"] == group]
     rows = []
+    # one allocation for every sub-indicator at once (each is shared within its own sub-indicator only)
+    allocated = _allocate(led, subs.astype({"max": float, "score": float, "threshold": float}), "procedure")
+    by_sub = dict(tuple(allocated.groupby("sub_id", sort=False)))
     for _, sub in subs.iterrows():
-        alloc = _allocate(led, sub.to_frame().T.astype({"max": float, "score": float, "threshold": float}),
-                          "procedure").sort_values("points_lost", ascending=False, kind="stable")
+        alloc = by_sub.get(sub["sub_id"], allocated.iloc[:0])
+        alloc = alloc.sort_values("points_lost", ascending=False, kind="stable")
         alloc = alloc[alloc["points_lost"] > 0].head(top)
         base_n, base_d = sub["numerator"], sub["denominator"]
         raised = 0.0
@@ -281,11 +284,17 @@ def _explain(model: Model, p: Period, g: pd.Series, diff: float, last_day: pd.Ti
     return " ".join(parts)
 
 
+@per_model
+def _dossiers_by_id(model: Model) -> pd.DataFrame:
+    """The model's dossiers indexed by ``dossier_id`` (built once per model)."""
+    return model.dossiers[["dossier_id", "received_at", "resolved_at"]].set_index("dossier_id")
+
+
 def _stale_late(model: Model, p: Period) -> int:
     """Late dossiers of 2.1 received before the period and still open at its end (carried over for long)."""
     led, _ = ledger(model, p)
     late = led[(led["sub_id"] == "2.1") & (led["n"] < 1)]["dossier_id"]
-    d = model.dossiers.set_index("dossier_id").reindex(late)
+    d = _dossiers_by_id(model).reindex(late)
     received = d["received_at"].dt.normalize() < pd.Timestamp(p.start)
     open_ = d["resolved_at"].isna() | (d["resolved_at"].dt.normalize() > pd.Timestamp(p.end))
     return int((received & open_).sum())

@@ -43,10 +43,12 @@ def combine_notebooks(executed: Sequence[Path], period: Period) -> Any:
 
     heading = title(period)
     body, toc = [], []
+    alts: list[str] = []  # the alternative text of each figure, in the page's order
     for i, path in enumerate(executed, start=1):
         nb = nbformat.read(str(path), as_version=4)
         body.append(nbformat.v4.new_markdown_cell(f'<a id="phan-{i}"></a>'))
         first = True
+        last_heading = ""  # the heading a figure sits under (its alternative text), in this notebook
         for j, cell in enumerate(nb.cells):
             cell = copy.deepcopy(cell)
             tags = cell.get("metadata", {}).get("tags", [])
@@ -57,6 +59,8 @@ def combine_notebooks(executed: Sequence[Path], period: Period) -> Any:
                 lines = []
                 for k, line in enumerate(cell.source.splitlines()):
                     match = HEADING_RE.match(line)
+                    if match:
+                        last_heading = match.group(2)
                     if match and len(match.group(1)) <= 2:
                         anchor = f"phan-{i}" if first and len(match.group(1)) == 1 else f"phan-{i}-{j}-{k}"
                         if anchor != f"phan-{i}":
@@ -70,9 +74,16 @@ def combine_notebooks(executed: Sequence[Path], period: Period) -> Any:
                 cell["outputs"] = [_clean_output(o) for o in cell.get("outputs", [])
                                    if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
                 for k, output in enumerate(cell["outputs"]):  # headings a notebook generates (one per area)
-                    text = (output.get("data") or {}).get("text/markdown")
+                    data = output.get("data") or {}
+                    if "image/png" in data:
+                        alts.append(f"Biểu đồ: {_plain(last_heading)}" if last_heading else "Biểu đồ")
+                    text = data.get("text/markdown")
                     if isinstance(text, list):
                         text = "".join(text)
+                    if text:
+                        for line in text.splitlines():
+                            if found := HEADING_RE.match(line):
+                                last_heading = found.group(2)
                     match = HEADING_RE.match(text.splitlines()[0]) if text else None
                     if match and len(match.group(1)) == 2 and not first:
                         anchor = f"phan-{i}-{j}-o{k}"
@@ -93,8 +104,18 @@ def combine_notebooks(executed: Sequence[Path], period: Period) -> Any:
     for n, cell in enumerate(combined.cells):
         cell["id"] = f"o-{n:03d}"  # stable ids: the HTML does not change between runs
     combined.metadata = {"kernelspec": {"name": KERNEL_NAME, "display_name": "Python 3", "language": "python"},
-                         "language_info": {"name": "python"}, "title": heading}
+                         "language_info": {"name": "python"}, "title": heading, "image_alts": alts}
     return combined
+
+
+def _plain(markdown: str) -> str:
+    """A heading's text without Markdown emphasis, code marks or links' targets.
+
+    >>> _plain("3. Tỷ lệ **hồ sơ** `trực tuyến` [xem](#a)")
+    '3. Tỷ lệ hồ sơ trực tuyến xem'
+    """
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", markdown)
+    return " ".join(re.sub(r"[*_`]", "", text).split())
 
 
 def _clean_output(output: Any) -> Any:
@@ -109,11 +130,53 @@ def _clean_output(output: Any) -> Any:
 @functools.cache
 def exporter() -> Any:
     """The HTML exporter of the report page (one per process: its templates are compiled once, which
-    :func:`cchc_analysis.pack.build.warm_html_export` does while the notebooks run)."""
-    from nbconvert import HTMLExporter
+    :func:`cchc_analysis.pack.build.warm_html_export` does while the notebooks run).
 
-    return HTMLExporter(template_name="lab", exclude_input=True, exclude_input_prompt=True,
-                        exclude_output_prompt=True, embed_images=True, language_code="vi")
+    It is nbconvert's ``HTMLExporter`` (template ``lab``) without its last step, which parses the whole
+    page again (several megabytes of embedded figures) only to give images without one an English
+    alternative text and outputs a ``tabindex``: :func:`notebooks_html` writes both itself, the text in
+    Vietnamese. Markdown images are not embedded (the pack's notebooks have none; one added by an analyst
+    links to its file beside ``index.html``); the figures, being outputs, always are.
+    """
+    from nbconvert import HTMLExporter
+    from nbconvert.exporters.templateexporter import TemplateExporter
+    from nbconvert.filters.highlight import Highlight2HTML
+    from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
+
+    class PageExporter(HTMLExporter):
+        def from_notebook_node(self, nb: Any, resources: Any = None, **kw: Any) -> Any:
+            # HTMLExporter.from_notebook_node up to the template, then the template's result as it is
+            info = nb.metadata.get("language_info", {})
+            lexer = info.get("pygments_lexer", info.get("name", None))
+            self.register_filter("highlight_code",
+                                 self.filters.get("highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)))
+            resources = self._init_resources(resources)
+            self.register_filter("filter_data_type", WidgetsDataTypeFilter(notebook_metadata=self._nb_metadata,
+                                                                           parent=self, resources=resources))
+            return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+
+    return PageExporter(template_name="lab", exclude_input=True, exclude_input_prompt=True,
+                        exclude_output_prompt=True, embed_images=False, language_code="vi")
+
+
+_IMG_RE = re.compile(r"<img(?![^>]*\balt=)")
+_OUTPUT_DIV_RE = re.compile(r'<div (?![^>]*\btabindex=)(class="[^"]*\b(?:jp-OutputArea-output|jp-Cell-inputWrapper)\b[^"]*")')
+
+
+def _finish_page(html: str, alts: Sequence[str]) -> str:
+    """Give each image its alternative text (``alts`` in order, then ``Biểu đồ``) and each output a
+    ``tabindex``, as nbconvert's own last step would (in English) for screen readers and keyboards.
+
+    >>> _finish_page('<img src="a"><img src="b" alt="x"><img src="c">', ["Biểu đồ: A"])
+    '<img alt="Biểu đồ: A" src="a"><img src="b" alt="x"><img alt="Biểu đồ" src="c">'
+    >>> _finish_page('<div class="jp-RenderedImage jp-OutputArea-output"><div class="jp-Cell">', [])
+    '<div tabindex="0" class="jp-RenderedImage jp-OutputArea-output"><div class="jp-Cell">'
+    """
+    from html import escape
+
+    texts = iter(alts)
+    html = _IMG_RE.sub(lambda m: f'<img alt="{escape(next(texts, "Biểu đồ"), quote=True)}"', html)
+    return _OUTPUT_DIV_RE.sub(r'<div tabindex="0" \1', html)
 
 
 def notebooks_html(executed: Sequence[Path], period: Period) -> str:
@@ -121,5 +184,6 @@ def notebooks_html(executed: Sequence[Path], period: Period) -> str:
     every figure embedded as a data URI, so the page stands alone)."""
     combined = combine_notebooks(executed, period)
     html, _ = exporter().from_notebook_node(combined, resources={"metadata": {"name": combined.metadata["title"]}})
+    html = _finish_page(html, combined.metadata["image_alts"])
     # the page stands alone: no script fetched from the Internet (the report has no formula or widget)
     return REMOTE_SCRIPT_RE.sub("", html)
