@@ -28,6 +28,7 @@ from matplotlib.transforms import blended_transform_factory
 
 from cchc_analysis import formatting as fmt
 from cchc_analysis import milestones, views
+from cchc_analysis.chart_text import renderer_class
 from cchc_analysis.io import write_bytes_atomic
 from cchc_analysis.views import date_position
 
@@ -109,6 +110,11 @@ def set_style() -> None:
     mpl.rcParams.update(style_rc())
 
 
+#: The renderer of the charts' canvas: Matplotlib's Agg renderer drawing text from cached glyph images
+#: (:mod:`cchc_analysis.chart_text`; the same pixels).
+_RENDERER = renderer_class()
+
+
 class _SharedRendererCanvas(FigureCanvasAgg):
     """An Agg canvas whose renderer is shared by every figure of the same pixel size and dpi.
 
@@ -128,7 +134,7 @@ class _SharedRendererCanvas(FigureCanvasAgg):
         renderers = _SharedRendererCanvas._renderers
         renderer = renderers.pop(key, None)
         if renderer is None:
-            renderer = RendererAgg(w, h, self.figure.dpi)
+            renderer = _RENDERER(w, h, self.figure.dpi)
         renderers[key] = renderer  # most recently used last
         while len(renderers) > self._KEEP:
             renderers.pop(next(iter(renderers)))

@@ -76,3 +76,54 @@ def test_png_bytes_decode_to_the_pixels_given():
     size, mode, pixels, dpi = _pixels(chart_base.png_bytes(rgba, 2, 3, dpi=100))
     assert (size, mode, dpi) == ((2, 3), "RGBA", (100, 100))
     assert pixels.tobytes() == rgba
+
+
+# --- text from cached glyph images (chart_text) ---
+
+
+def _texts_figure(shift: float) -> plt.Figure:
+    """Texts of every kind the charts draw, and some they do not, at positions moved by ``shift``."""
+    fig = plt.figure(figsize=(4, 3), dpi=100)
+    fig.text(0.05 + shift, 0.9, "Tỷ lệ hồ sơ trực tuyến: 90,5% – quý III/2025", fontsize=9)
+    fig.text(0.1 + shift / 3, 0.7, "Đã trả kết quả đúng hạn", fontsize=11, rotation=33)
+    fig.text(0.8, 0.2 + shift, "Số hồ sơ", fontsize=8, rotation=90)
+    fig.text(0.3 + shift, 0.5, "Năm 2021 2022 2023", fontsize=10, antialiased=False)
+    fig.text(0.3, 0.3 + shift, r"$\frac{n}{d} \geq 0{,}95$ và chữ", fontsize=10)
+    fig.text(0.05, 0.1, "ỗ ặ ữ ự ẫ Ề ẵ ợ", fontsize=13.7, fontweight="bold")
+    ax = fig.add_axes((0.15, 0.15, 0.5, 0.4))
+    ax.plot([2021, 2025], [0.2, 0.9])
+    ax.set_xticks([2021, 2022, 2023, 2024, 2025])
+    return fig
+
+
+def _raw(renderer_class, fig: plt.Figure) -> bytes:
+    canvas = FigureCanvasAgg(fig)
+    width, height = canvas.get_width_height(physical=True)
+    canvas.renderer = renderer_class(width, height, fig.dpi)
+    canvas._lastKey = (width, height, fig.dpi)  # draw on this renderer, not a new one
+    canvas.draw()
+    return bytes(canvas.renderer.buffer_rgba())
+
+
+def test_text_from_cached_glyphs_has_matplotlibs_own_pixels():
+    from matplotlib.backends.backend_agg import RendererAgg
+
+    from cchc_analysis import chart_text
+
+    assert chart_text.renderer_class() is chart_text.GlyphCachingRenderer
+    chart_text._glyphs.clear()
+    for shift in (0.0, 0.0013, 0.0071, 0.0):  # other fractions of a pixel, then the first again (cache hits)
+        with chart_base.style():
+            expected = _raw(RendererAgg, _texts_figure(shift))
+            ours = _raw(chart_text.GlyphCachingRenderer, _texts_figure(shift))
+        assert ours == expected, shift
+    assert chart_text._glyphs  # the glyphs were rendered once and kept
+
+
+def test_other_matplotlib_versions_draw_text_their_own_way(monkeypatch):
+    from matplotlib.backends.backend_agg import RendererAgg
+
+    from cchc_analysis import chart_text
+
+    monkeypatch.setattr(chart_text.mpl, "__version__", "3.12.0")
+    assert chart_text.renderer_class() is RendererAgg
