@@ -7,7 +7,8 @@ chart and for the PNG of each. Drawing text is most of the time of a chart.
 
 :class:`GlyphCachingRenderer` is Matplotlib's ``RendererAgg`` with one change to plain (non-math) text: a
 glyph is rendered once for each size, rotation and position within its pixel (FreeType positions glyphs
-to 1/64 pixel), and its image is reused wherever the same glyph falls at the same fraction of a pixel.
+to 1/64 pixel), and its image is reused wherever the same glyph falls at the same fraction of a pixel;
+a text is laid out (its glyphs and their places) once for each font, size and resolution.
 FreeType renders an outline moved by whole pixels as the same image moved by those pixels, so the
 pixels are exactly Matplotlib's own (``tests/test_chart_canvas.py`` compares them byte for byte on
 Vietnamese text, rotated text, text without anti-aliasing and math text). Math text, and any Matplotlib
@@ -33,7 +34,11 @@ SUPPORTED = ("3.11.",)
 #: Glyph images kept per process (about 1 kB each); the cache starts again when it is full.
 MAX_GLYPHS = 50_000
 
+#: Texts laid out per process; the cache starts again when it is full.
+MAX_LAYOUTS = 20_000
+
 _glyphs: dict[tuple, tuple[np.ndarray, int, int]] = {}
+_layouts: dict[tuple, list[tuple]] = {}
 
 
 def renderer_class() -> type[RendererAgg]:
@@ -53,12 +58,17 @@ class GlyphCachingRenderer(RendererAgg):
             return self.draw_mathtext(gc, x, y, s, prop, angle)
         font = self._prepare_font(prop)
         flags = get_hinting_flag()
-        items = font._layout(s, flags=flags,
-                             features=mtext.get_fontfeatures() if mtext is not None else None,
-                             language=mtext.get_language() if mtext is not None else None)
+        features = mtext.get_fontfeatures() if mtext is not None else None
+        language = mtext.get_language() if mtext is not None else None
         size = prop.get_size_in_points()
-        self._draw_glyphs(gc, x, y, angle, flags, [(item.ft_object, size, item.glyph_index, item.x, item.y)
-                                                   for item in items])
+        key = (s, font, size, self.dpi, flags, None if features is None else tuple(features), language)
+        glyphs = _layouts.get(key)
+        if glyphs is None:  # where each glyph goes: the same for the same text, font, size and resolution
+            if len(_layouts) > MAX_LAYOUTS:
+                _layouts.clear()
+            glyphs = _layouts[key] = [(item.ft_object, size, item.glyph_index, item.x, item.y)
+                                      for item in font._layout(s, flags=flags, features=features, language=language)]
+        self._draw_glyphs(gc, x, y, angle, flags, glyphs)
         return None
 
     def _draw_glyphs(self, gc: Any, x: float, y: float, angle: float, flags: Any, glyphs: list[tuple]) -> None:

@@ -88,6 +88,7 @@ def _texts_figure(shift: float) -> plt.Figure:
     fig.text(0.1 + shift / 3, 0.7, "Đã trả kết quả đúng hạn", fontsize=11, rotation=33)
     fig.text(0.8, 0.2 + shift, "Số hồ sơ", fontsize=8, rotation=90)
     fig.text(0.3 + shift, 0.5, "Năm 2021 2022 2023", fontsize=10, antialiased=False)
+    fig.text(0.5, 0.05 + shift, "Năm 2021 2022 2023", fontsize=7)  # the same text at another size
     fig.text(0.3, 0.3 + shift, r"$\frac{n}{d} \geq 0{,}95$ và chữ", fontsize=10)
     fig.text(0.05, 0.1, "ỗ ặ ữ ự ẫ Ề ẵ ợ", fontsize=13.7, fontweight="bold")
     ax = fig.add_axes((0.15, 0.15, 0.5, 0.4))
@@ -112,12 +113,13 @@ def test_text_from_cached_glyphs_has_matplotlibs_own_pixels():
 
     assert chart_text.renderer_class() is chart_text.GlyphCachingRenderer
     chart_text._glyphs.clear()
+    chart_text._layouts.clear()
     for shift in (0.0, 0.0013, 0.0071, 0.0):  # other fractions of a pixel, then the first again (cache hits)
         with chart_base.style():
             expected = _raw(RendererAgg, _texts_figure(shift))
             ours = _raw(chart_text.GlyphCachingRenderer, _texts_figure(shift))
         assert ours == expected, shift
-    assert chart_text._glyphs  # the glyphs were rendered once and kept
+    assert chart_text._glyphs and chart_text._layouts  # rendered and laid out once, and kept
 
 
 def test_other_matplotlib_versions_draw_text_their_own_way(monkeypatch):
