@@ -90,3 +90,91 @@ def test_the_worker_reads_a_file_as_this_process_does(exports, tmp_path):
         for (_, a), (_, b) in zip(theirs.tables, mine.tables, strict=True):
             assert a.data.equals(b.data) and a.raw.rows == b.raw.rows
     assert sum(o.files_read for _, o in got) == 5 and any(o.errors for _, o in got)
+
+
+# --- kinds cleaned in the worker ---
+
+EVAL_HEADER = ["STT", "Mã hồ sơ", "Ngày đánh giá", *[f"Tiêu chí {i}" for i in range(1, 10)], "Đánh giá chung"]
+
+
+def _kinds_folder(exports, evaluations: int) -> Path:
+    """Three kinds: a small dossier list (with personal columns: pseudonymised), a larger evaluation
+    export (the largest kind: cleaned here) and a task list; one dossier row is quarantined."""
+    rows = [dossier_row(i) for i in range(1, 4)] + [dossier_row(4, received="31/02/2024 08:00")]
+    rows.append(dossier_row(5, id_number="079061887669", name="Lê Thị Hoa", phone="0905123456"))
+    exports.xlsx("ho_so.xlsx", {"Danh sách": dossier_sheet(rows)})
+    answers = ["Hài lòng", "Rất hài lòng", "Không hài lòng", "Hài lòng (đã xác minh)"]
+    header_rows = [["KẾT QUẢ ĐÁNH GIÁ MỨC ĐỘ HÀI LÒNG NĂM 2024", *[""] * 12], [""] * 13, EVAL_HEADER]
+    data = [[n, f"H-{n:04d}", f"{n % 28 + 1:02d}/03/2024 09:30", *[2] * 9, answers[n % 4]]
+            for n in range(1, evaluations + 1)]
+    exports.xlsx("danh_gia.xlsx", {"S": header_rows + data})
+    tasks = [["TT", "Nhiệm vụ", "Đơn vị chủ trì", "Thời hạn", "Tình trạng"],
+             [1, "Rà soát thủ tục", "Văn phòng Sở", "30/06/2024", "Đã hoàn thành"],
+             [2, "Số hóa hồ sơ", "Phòng Quản lý thương mại", "31/12/2024", "Đang thực hiện"]]
+    exports.xlsx("nhiem_vu.xlsx", {"S": tasks})
+    return exports.folder
+
+
+def _spy_on_kinds(worker: ReadWorker) -> list[list[str]]:
+    """The kinds of each cleaning job the worker is given (recorded as they are sent)."""
+    sent: list[list[str]] = []
+    submit = worker.submit_kinds
+
+    def spy(jobs, secret):
+        sent.append([kind for kind, _ in jobs])
+        return submit(jobs, secret)
+
+    worker.submit_kinds = spy
+    return sent
+
+
+def test_kinds_cleaned_in_the_worker_give_what_one_process_gives(exports, tmp_path, capsys):
+    folder = _kinds_folder(exports, evaluations=30)
+    alone = _run(folder, tmp_path / "alone", None, capsys)
+    assert {"dossiers", "evaluations", "tasks"} <= set(alone[0].tables) and alone[0].tables["dossiers"] == 4
+    with _worker() as worker:
+        sent = _spy_on_kinds(worker)
+        shared = _run(folder, tmp_path / "shared", worker, capsys)
+    assert sent == [["dossiers", "tasks"]]  # all but the largest kind (the evaluations), in the kinds' order
+    (r1, err1), (r2, err2) = alone, shared
+    assert (r1.errors, r1.warnings, err1) == (r2.errors, r2.warnings, err2)
+    assert r1.summary_lines()[0] == r2.summary_lines()[0] and r1.counts == r2.counts
+    for name in sorted(p.name for p in (tmp_path / "alone").iterdir()):
+        assert (tmp_path / "alone" / name).read_bytes() == (tmp_path / "shared" / name).read_bytes(), name
+
+
+def test_without_a_key_the_worker_uses_this_process_key_and_it_is_said_once(exports, tmp_path, capsys,
+                                                                            monkeypatch):
+    import pandas as pd
+
+    from cchc_analysis.ingest import privacy
+
+    monkeypatch.delenv(privacy.ENV_VAR, raising=False)
+    monkeypatch.setattr(privacy, "KEY_FILE", tmp_path / "no-such-key")
+    folder = _kinds_folder(exports, evaluations=30)  # the dossiers (with applicants) go to the worker
+    secrets: list[bytes] = []
+    real = privacy.load_key
+    monkeypatch.setattr(privacy, "load_key", lambda: secrets.append(real()[0]) or (secrets[-1], real()[1]))
+    with _worker() as worker:
+        sent = _spy_on_kinds(worker)
+        report, err = _run(folder, tmp_path / "shared", worker, capsys)
+    assert sent == [["dossiers", "tasks"]]
+    assert len(secrets) == 1  # one key for the run
+    assert report.warnings.count(privacy.MISSING_KEY_WARNING) == 1
+    assert err.count(privacy.MISSING_KEY_WARNING) == 1
+    keys = pd.read_parquet(tmp_path / "shared" / "dossiers.parquet")["applicant_key"]
+    expected = privacy.applicant_keys(pd.Series(["079061887668"]), pd.Series(["Đỗ Đình Khoa"]),
+                                      pd.Series(["0386980597"]), key=secrets[0]).iloc[0]
+    assert keys.iloc[0] == expected and keys.nunique() == 2
+
+
+def test_no_key_sentence_when_no_kind_has_applicants(exports, tmp_path, capsys, monkeypatch):
+    from cchc_analysis.ingest import privacy
+
+    monkeypatch.delenv(privacy.ENV_VAR, raising=False)
+    monkeypatch.setattr(privacy, "KEY_FILE", tmp_path / "no-such-key")
+    folder = _kinds_folder(exports, evaluations=30)
+    (folder / "ho_so.xlsx").unlink()
+    with _worker() as worker:
+        report, err = _run(folder, tmp_path / "shared", worker, capsys)
+    assert privacy.MISSING_KEY_WARNING not in report.warnings and privacy.MISSING_KEY_WARNING not in err

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import contextlib
 import difflib
-import functools
 import gc
 import importlib
 import os
@@ -30,12 +29,13 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from cchc_analysis import schemas
 from cchc_analysis.ingest import privacy
-from cchc_analysis.ingest.base import CleanContext, Kind, RawSheet, SheetTable
+from cchc_analysis.ingest.base import CleanContext, Kind, KindResult, RawSheet, SheetTable
 from cchc_analysis.ingest.detect import find_header, known_headers, synonyms
 from cchc_analysis.ingest.inputs import EXPORT_SUFFIXES, iter_inputs
 from cchc_analysis.ingest.readers import ReadError, printable, read
@@ -214,8 +214,7 @@ def clean(inputs: list[Path], out_dir: Path, kind: str | None = None, progress: 
                 file_bar.set_postfix_str(path.name[-40:], refresh=False)
                 _read_file(run, path)
                 file_bar.update(1)
-        ctx = CleanContext(applicant_key=_lazy_keys(warn), progress=row_bar.update)
-        outputs, quarantine = _clean_kinds(run, kinds, ctx)
+        outputs, quarantine = _clean_kinds(run, kinds, row_bar.update, worker)
     warm.join()
     _write(report, out_dir, outputs, quarantine)
     return report
@@ -240,22 +239,6 @@ def _warm_up() -> None:
         import pyarrow.parquet  # noqa: F401
 
         schemas.validate("manual_indicators", schemas.empty("manual_indicators"))
-
-
-def _lazy_keys(warn: Callable[[str], None]) -> Callable[..., pd.Series]:
-    """``applicant_keys`` with the secret loaded on first use (so runs without personal data never warn)."""
-
-    @functools.cache
-    def key() -> bytes:
-        secret, warning = privacy.load_key()
-        if warning:
-            warn(warning)
-        return secret
-
-    def keys(ids: pd.Series | None, names: pd.Series | None, phones: pd.Series | None) -> pd.Series:
-        return privacy.applicant_keys(ids, names, phones, key=key())
-
-    return keys
 
 
 def _display_names(inputs: Iterable[Path], files: list[Path]) -> dict[Path, str]:
@@ -385,16 +368,45 @@ def _sentence(text: str) -> str:
     return text if text.endswith(".") else text + "."
 
 
-def _clean_kinds(run: _Run, kinds: dict[str, Kind], ctx: CleanContext) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+def _clean_kinds(run: _Run, kinds: dict[str, Kind], progress: Callable[[int], None],
+                 worker: Any = None) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+    """Clean each kind's tables; with ``worker`` (:mod:`cchc_analysis.ingest.workers`), the worker cleans
+    every kind but the largest (by rows) meanwhile. The results are then taken in the kinds' order, so the
+    tables, counts and messages are those of one process; the pseudonym key is the same in both, and the
+    sentence on a missing key is said once, where the first kind that used it stands (never when no kind
+    has personal data)."""
+    secret, key_warning = privacy.load_key()
+    jobs = {name: run.tables.pop(name, []) for name in kinds}
+    present = {name: sum(len(t.data) for t in tables) for name, tables in jobs.items() if tables}
+    elsewhere: set[str] = set()
+    if worker is not None and len(present) > 1:
+        largest = max(present, key=lambda name: (present[name], name))
+        elsewhere = set(present) - {largest}
+        if not worker.submit_kinds([(name, jobs[name]) for name in kinds if name in elsewhere], secret):
+            elsewhere = set()
+    results: dict[str, tuple[KindResult, bool]] = {}
+    for name, kind in kinds.items():
+        if name in present and name not in elsewhere:
+            results[name] = _clean_one(kind, jobs[name], secret, progress)
+    if elsewhere:
+        reply = worker.outcomes()
+        for name, result, used in reply or []:
+            results[name] = (result, used)
+            progress(present[name])
+        for name in elsewhere - results.keys():  # the worker failed: clean them here
+            results[name] = _clean_one(kinds[name], jobs[name], secret, progress)
     outputs: dict[str, pd.DataFrame] = {}
     quarantines: list[pd.DataFrame] = []
-    for kind in kinds.values():
-        tables = run.tables.pop(kind.name, [])
-        if not tables:
-            for name in kind.tables:
-                outputs.setdefault(name, None)
+    warned = False
+    for name, kind in kinds.items():
+        if name not in results:
+            for table_name in kind.tables:
+                outputs.setdefault(table_name, None)
             continue
-        result = kind.clean(tables, ctx)
+        result, used_key = results[name]
+        if used_key and key_warning and not warned:
+            run.warn(key_warning)
+            warned = True
         for message in result.warnings:
             run.warn(message)
         for counts in unbalanced(result.counts):
@@ -404,10 +416,24 @@ def _clean_kinds(run: _Run, kinds: dict[str, Kind], ctx: CleanContext) -> tuple[
         frame = quarantine_frame(result.quarantine)
         if len(frame):
             quarantines.append(frame)
-        for name in kind.tables:
-            outputs[name] = result.tables.get(name)
+        for table_name in kind.tables:
+            outputs[table_name] = result.tables.get(table_name)
     quarantine = pd.concat(quarantines, ignore_index=True) if quarantines else quarantine_frame(None)
     return outputs, quarantine
+
+
+def _clean_one(kind: Kind, tables: list[SheetTable], secret: bytes,
+               progress: Callable[[int], None]) -> tuple[KindResult, bool]:
+    """``kind.clean(tables)`` with applicants pseudonymised by ``secret``; the result and whether the
+    kind used the key."""
+    used: list[bool] = []
+
+    def keys(ids: pd.Series | None, names: pd.Series | None, phones: pd.Series | None) -> pd.Series:
+        used.append(True)
+        return privacy.applicant_keys(ids, names, phones, key=secret)
+
+    result = kind.clean(tables, CleanContext(applicant_key=keys, progress=progress))
+    return result, bool(used)
 
 
 def _write(report: CleanReport, out_dir: Path, outputs: dict[str, pd.DataFrame | None], quarantine: pd.DataFrame) -> None:

@@ -1,4 +1,4 @@
-"""A second process that reads part of the exports while ``cchc report`` cleans them.
+"""A second process that reads part of the exports, and cleans some of their kinds, while ``cchc report`` cleans them.
 
 Reading and recognising the files (:func:`cchc_analysis.ingest.pipeline._read_file`) is most of the
 cleaning and each file is independent, so on a machine with more than one processor the pack forks a
@@ -7,8 +7,12 @@ single thread) and :func:`read_files` shares the files between this process and 
 is read exactly as in one process; the outcomes (tables, errors, warnings) are applied in the files'
 order, so the canonical tables, the counts and the messages are the same as without the worker.
 
+Then the kinds are cleaned (:func:`cchc_analysis.ingest.pipeline._clean_kinds`): each kind on its own,
+so the worker cleans every kind but the largest (by rows) while this process cleans that one, and the
+results are put in place in the kinds' order, with the same pseudonym key.
+
 If the worker cannot be used (no ``fork`` on this system, a thread already running, the worker gone),
-this process reads the files itself.
+this process reads the files, and cleans the kinds, itself.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-__all__ = ["FileOutcome", "ReadWorker", "read_files", "read_outcome"]
+__all__ = ["FileOutcome", "ReadWorker", "clean_outcome", "read_files", "read_outcome"]
 
 
 @dataclass
@@ -52,6 +56,36 @@ def read_outcome(path: Path, name: str, kind: str | None) -> FileOutcome:
     return outcome
 
 
+#: The first item of a job that cleans kinds (:meth:`ReadWorker.submit_kinds`) rather than reading files.
+CLEAN_JOB = "clean kinds"
+
+
+def clean_outcome(kind: str, tables: list[Any], secret: bytes) -> tuple[Any, bool]:
+    """Clean the tables of one kind as :func:`cchc_analysis.ingest.pipeline.clean` does, pseudonymising
+    applicants with ``secret``; return the kind's result and whether it used the key."""
+    from cchc_analysis.ingest import privacy
+    from cchc_analysis.ingest.base import CleanContext
+
+    pipeline = importlib.import_module("cchc_analysis.ingest.pipeline")
+    used: list[bool] = []
+
+    def keys(ids: Any, names: Any, phones: Any) -> Any:
+        used.append(True)
+        return privacy.applicant_keys(ids, names, phones, key=secret)
+
+    result = pipeline.available_kinds()[kind].clean(tables, CleanContext(applicant_key=keys))
+    return result, bool(used)
+
+
+def _clean_job(jobs: list[tuple[str, list[Any]]], secret: bytes) -> list[tuple[str, Any, bool]] | None:
+    """The worker's side of :meth:`ReadWorker.submit_kinds`; None when a kind fails (the main process
+    then cleans them all itself, and meets the failure there)."""
+    try:
+        return [(kind, *clean_outcome(kind, tables, secret)) for kind, tables in jobs]
+    except Exception:  # noqa: BLE001
+        return None
+
+
 def _claim(counter: Any, total: int) -> int | None:
     """The index of the next file nobody took yet, or None when all are taken."""
     with counter.get_lock():
@@ -75,6 +109,15 @@ def _serve(conn: Any, counter: Any) -> None:
             return
         if job is None:
             return
+        if job[0] == CLEAN_JOB:
+            try:
+                conn.send(_clean_job(*job[1:]))
+            except (OSError, ValueError):
+                return
+            except Exception:  # noqa: BLE001 - a result that cannot be sent: the main process cleans them
+                with contextlib.suppress(OSError, ValueError):
+                    conn.send(None)
+            continue
         paths, names, kind = job
         reply: Any = []
         try:
@@ -134,12 +177,23 @@ class ReadWorker:
             return False
         return True
 
+    def submit_kinds(self, jobs: list[tuple[str, list[Any]]], secret: bytes) -> bool:
+        """Start a job that cleans whole kinds (``(kind, tables)`` pairs) with the pseudonym key
+        ``secret``; :meth:`outcomes` then gives ``(kind, result, used_key)`` triples (None when the worker
+        failed). False when it cannot take the job."""
+        try:
+            self._conn.send((CLEAN_JOB, jobs, secret))
+        except (OSError, ValueError, TypeError, AttributeError):  # a table that cannot be sent
+            return False
+        return True
+
     def claim(self, total: int) -> int | None:
         """The next file of the job for this process (None when every file is taken)."""
         return _claim(self.counter, total)
 
-    def outcomes(self) -> list[tuple[int, FileOutcome]] | None:
-        """The worker's ``(index, outcome)`` pairs of the job; None when the worker failed."""
+    def outcomes(self) -> list[Any] | None:
+        """The worker's reply to the job: ``(index, outcome)`` pairs of a reading job (``(kind, result,
+        used_key)`` triples of a cleaning job); None when the worker failed."""
         try:
             reply = self._conn.recv()
         except (EOFError, OSError):
@@ -196,3 +250,4 @@ def read_files(run: Any, files: Sequence[Path], worker: ReadWorker, on_file: Any
         run.report.files_read += outcome.files_read
         for kind, table in outcome.tables:
             run.tables.setdefault(kind, []).append(table)
+
