@@ -44,6 +44,9 @@ def test_figures_get_the_heading_they_sit_under_as_alternative_text(tmp_path):
     assert alts == ["Biểu đồ: Tỷ lệ hồ sơ A", "Biểu đồ: Lĩnh vực B", "Biểu đồ"]
     assert len(re.findall(r"<img\b", page)) == 3  # each image has exactly one alternative text
     assert "No description" not in page
+    outside_scripts = re.sub(r"<script\b.*?</script>", "", page, flags=re.S)
+    assert "Phần A" in page and "Mục lục" in page  # letters as themselves, not numeric references
+    assert not re.search(r"&#(?:[0-9]{3,}|x[0-9a-fA-F]{3,});", outside_scripts.replace("&#182;", ""))
     outputs = re.findall(r'<div ([^>]*)class="[^"]*\bjp-OutputArea-output\b', page)
     assert outputs and all('tabindex="0"' in attrs for attrs in outputs)
 

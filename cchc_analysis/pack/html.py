@@ -165,18 +165,38 @@ _OUTPUT_DIV_RE = re.compile(r'<div (?![^>]*\btabindex=)(class="[^"]*\b(?:jp-Outp
 
 def _finish_page(html: str, alts: Sequence[str]) -> str:
     """Give each image its alternative text (``alts`` in order, then ``Biểu đồ``) and each output a
-    ``tabindex``, as nbconvert's own last step would (in English) for screen readers and keyboards.
+    ``tabindex``, as nbconvert's own last step would (in English) for screen readers and keyboards, and
+    write the characters nbconvert gives as numeric references (headings) as themselves, as that step did.
 
     >>> _finish_page('<img src="a"><img src="b" alt="x"><img src="c">', ["Biểu đồ: A"])
     '<img alt="Biểu đồ: A" src="a"><img src="b" alt="x"><img alt="Biểu đồ" src="c">'
     >>> _finish_page('<div class="jp-RenderedImage jp-OutputArea-output"><div class="jp-Cell">', [])
     '<div tabindex="0" class="jp-RenderedImage jp-OutputArea-output"><div class="jp-Cell">'
+    >>> _finish_page('<h2 id="M&#7909;c">M&#7909;c l&#x1EE5;c &#60;1&#62; &#182;</h2><script>"&#182;"</script>', [])
+    '<h2 id="Mục">Mục lục &#60;1&#62; ¶</h2><script>"&#182;"</script>'
     """
     from html import escape
 
     texts = iter(alts)
     html = _IMG_RE.sub(lambda m: f'<img alt="{escape(next(texts, "Biểu đồ"), quote=True)}"', html)
+    parts = _CODE_RE.split(html)  # scripts and styles (odd parts) are left as they are
+    html = "".join(part if k % 2 else _CHAR_REF_RE.sub(_character, part) for k, part in enumerate(parts))
     return _OUTPUT_DIV_RE.sub(r'<div tabindex="0" \1', html)
+
+
+#: A numeric character reference (nbconvert writes the headings' letters outside ASCII so).
+#: Scripts and styles of the page (one group: ``re.split`` keeps them as the odd parts).
+_CODE_RE = re.compile(r"(<script\b.*?</script>|<style\b.*?</style>)", re.DOTALL | re.IGNORECASE)
+_CHAR_REF_RE = re.compile(r"&#(?:([0-9]{3,7})|[xX]([0-9a-fA-F]{2,6}));")
+
+
+def _character(match: re.Match) -> str:
+    """The character of a numeric reference when it is outside ASCII (safe as it is in UTF-8 text and
+    attributes, and readable in the page's source); ASCII references (``&#60;``…) stay references."""
+    code = int(match.group(1)) if match.group(1) else int(match.group(2), 16)
+    if code < 0xA0 or code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
+        return match.group(0)
+    return chr(code)
 
 
 def notebooks_html(executed: Sequence[Path], period: Period) -> str:
