@@ -86,10 +86,16 @@ def until_year(table: pd.DataFrame, year: int | None) -> pd.DataFrame:
 
     >>> until_year(pd.DataFrame({"period": ["2024", "2025-Q1"]}), 2024)["period"].tolist()
     ['2024']
+    >>> until_year(pd.DataFrame({"period": ["2021-2025", "2024-12", "2025-12-15..2026-12-14", "2026-H1"]}),
+    ...            2025)["period"].tolist()
+    ['2021-2025', '2024-12', '2025-12-15..2026-12-14']
     """
     if year is None or table is None or table.empty:
         return table
-    return table[table["period"].astype(str).str[:4].astype(int) <= int(year)]
+    # labels start with their first year's four digits, so comparing the text with the next year's
+    # number is comparing the years (no conversion of every label)
+    keep = (table["period"].astype(str) < f"{int(year) + 1:04d}").to_numpy(dtype=bool)
+    return table if keep.all() else table[keep]
 
 
 def select_series(table: pd.DataFrame, indicator_id: str, *, breakdown: str = "all", period_kind: str = "year",
@@ -183,6 +189,8 @@ def milestone_targets(table: pd.DataFrame, indicator_id: str, breakdown: str = "
     spec = fmt.indicator_spec(indicator_id, reg)
     settings = reg.get("settings") or {}
     base_year = int((reg.get("status_rules") or {}).get("baseline_year", 2021))
+    if table is not None and not table.empty:  # the series' rows, once
+        table = table[((table["indicator_id"] == indicator_id) & (table["breakdown"] == breakdown)).to_numpy(bool)]
     history = yearly_history(table, indicator_id, breakdown) if table is not None and not table.empty else {}
     out = []
     for target in sorted(spec.get("targets") or [], key=lambda t: t["year"]):
