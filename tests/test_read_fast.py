@@ -264,3 +264,34 @@ def test_the_zip_check_inflates_in_small_steps_to_the_exact_size(tmp_path, monke
     facts = read_checks.check_zip(path, scan=True)
     scan = facts.sheets["xl/worksheets/sheet1.xml"]
     assert (scan.size, scan.counts[b"<v>"]) == (len(body), 40960)
+
+
+def test_the_counts_taken_beside_the_engine_are_the_sheets(tmp_path, monkeypatch, small_top):
+    """The check leaves a big sheet's counts out; they are taken while the engine parses it, and are what
+    ``bytes.count`` finds in the whole inflated part."""
+    import zipfile
+
+    path = _workbook(tmp_path / "ds.xlsx", inline=True)
+    part = "xl/worksheets/sheet1.xml"
+    with zipfile.ZipFile(path) as zf:
+        body = zf.read(part)
+    monkeypatch.setattr(read_fast, "FAST_ABOVE_BYTES", 1000)
+    facts = read_checks.check_zip(path, scan=True, defer_above=1000)
+    read_checks.finish_zip(path, facts, count=False)
+    scan = facts.sheets[part]
+    assert (scan.counts, scan.size, scan.head) == ({}, len(body), body[:len(scan.head)])
+    expected = {p: body.count(p) for p in facts.patterns}
+    assert expected[b"<v>"] == 300 and expected[b't="b'] == 0  # the 300 row numbers (STT), the only number cells
+    assert read_checks.count_patterns(path, part, facts.patterns, len(body)) == expected
+    facts, ready = read_fast.checked_and_fast(path)
+    assert list(ready) == ["Danh sách"] and facts.sheets[part].counts == expected
+
+
+def test_a_part_that_changed_after_the_check_is_not_counted(tmp_path):
+    """The second inflate is bounded by the checked size and must find it again."""
+    path = _workbook(tmp_path / "ds.xlsx")
+    facts = read_checks.check_zip(path, scan=True)
+    size = facts.sheets["xl/worksheets/sheet1.xml"].size
+    for wrong in (size - 1, size + 1):
+        with pytest.raises(ValueError, match="second inflate"):
+            read_checks.count_patterns(path, "xl/worksheets/sheet1.xml", facts.patterns, wrong)

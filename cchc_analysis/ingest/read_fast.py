@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from cchc_analysis.ingest.column_tail import ColumnTail
-from cchc_analysis.ingest.read_checks import PartScan, ZipFacts, check_zip, finish_zip
+from cchc_analysis.ingest.read_checks import PartScan, ZipFacts, check_zip, count_patterns, finish_zip
 
 __all__ = ["FAST_ABOVE_BYTES", "ColumnTail", "checked_and_fast", "fast_sheet", "prefetch", "sheet_parts", "take_prefetched"]
 
@@ -275,15 +275,20 @@ def checked_and_fast(path: Path) -> tuple[ZipFacts, dict[str, Any]]:
     column-wise engine opens the package: unlike the general reader's engine, it does not stop at a
     part's declared size, so a lying header would otherwise let it parse a bomb (``docs/assumptions.md``
     W18). The zip check and the engine each release the interpreter's lock, so the whole read can still
-    run in a background thread (:func:`prefetch`)."""
+    run in a background thread (:func:`prefetch`). The cell counts of a big sheet are taken while the
+    engine parses it (:func:`fast_sheets`), not before."""
     facts = check_zip(path, scan=True, defer_above=FAST_ABOVE_BYTES)
-    finish_zip(path, facts)
+    finish_zip(path, facts, count=False)
     return facts, ({} if _LEGACY_FONT_RE.search(facts.styles) else fast_sheets(path, facts))
 
 
 def fast_sheets(path: Path, facts: ZipFacts) -> dict[str, Any]:
     """The big worksheets read column-wise, by name; the others are left to the general reader.
-    ``facts`` must come from a finished zip check (:func:`checked_and_fast`)."""
+    ``facts`` must come from a finished zip check (:func:`checked_and_fast`).
+
+    A big sheet's cell counts, when the check did not take them, are taken by a second inflate of the
+    checked part in a thread of its own while the engine parses the sheet (both release the
+    interpreter's lock: on two cores the counts cost no time)."""
     import zipfile
 
     big = {part for part, scan in facts.sheets.items() if part in facts.deferred or scan.size > FAST_ABOVE_BYTES}
@@ -294,15 +299,49 @@ def fast_sheets(path: Path, facts: ZipFacts) -> dict[str, Any]:
                 parts = sheet_parts(zf)
         except Exception as exc:  # noqa: BLE001 - an unusual package: the general reader decides
             log.info("%s: %s", path.name, exc)
+    counting = {part: _Counting(path, part, facts) for part in parts.values() if part in big}
     loaded = {name: _attempt(path, name, _load, path, name, facts.sheets[part], facts.shared_head, facts.styles)
               for name, part in parts.items() if part in big}
     ready = {}
     for name, part in parts.items():
+        if part in counting and not _attempt(path, name, counting[part].finish, facts.sheets[part]):
+            continue
         if loaded.get(name) is not None:
             sheet = _attempt(path, name, _verified, path, name, facts.sheets[part], loaded[name])
             if sheet is not None:
                 ready[name] = sheet
     return ready
+
+
+class _Counting:
+    """The cell counts of one checked worksheet part (:func:`~cchc_analysis.ingest.read_checks.count_patterns`),
+    taken in a background thread when the check left them out."""
+
+    def __init__(self, path: Path, part: str, facts: ZipFacts) -> None:
+        import threading
+
+        scan = facts.sheets[part]
+        self.box: dict[str, Any] = {}
+        self.thread = None
+        if not scan.count:
+            self.thread = threading.Thread(target=self._run, args=(path, part, facts.patterns, scan.size),
+                                           name="cchc-counts", daemon=True)
+            self.thread.start()
+
+    def _run(self, path: Path, part: str, patterns: tuple[bytes, ...], size: int) -> None:
+        try:
+            self.box["counts"] = count_patterns(path, part, patterns, size)
+        except BaseException as exc:  # noqa: BLE001 - handed over to finish()
+            self.box["error"] = exc
+
+    def finish(self, scan: PartScan) -> bool:
+        """Wait for the counts and put them in ``scan`` (True); their error is raised here."""
+        if self.thread is not None:
+            self.thread.join()
+            if "error" in self.box:
+                raise self.box["error"]
+            scan.counts, scan.count = self.box["counts"], True
+        return True
 
 
 _PREFETCHED: dict[Path, Any] = {}
