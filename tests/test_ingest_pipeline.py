@@ -150,3 +150,23 @@ def test_command_line_exit_status_and_message(exports, tmp_path):
     assert done.returncode == 1
     assert "error: hong.csv: " in done.stderr and "Traceback" not in done.stderr  # named inside the folder given
     assert "Đã đọc" in done.stdout and (tmp_path / "out" / "dossiers.parquet").exists()
+
+
+def test_empty_tables_checked_ahead_are_the_ones_written_without_them(exports, tmp_path, monkeypatch):
+    """The empty tables the warm-up checks while the workbook is read are written byte for byte as the
+    ones checked at writing time; a table the warm-up could not check is checked (and written) then."""
+    from cchc_analysis import schemas
+
+    _good(exports)
+    warm_up = pipeline._warm_up
+    ahead = clean([exports.folder], tmp_path / "ahead", progress=False)
+    monkeypatch.setattr(pipeline, "_warm_up", lambda empties: None)
+    late = clean([exports.folder], tmp_path / "late", progress=False)
+    empty = [name for name, rows in late.tables.items() if rows == 0]
+    assert "budget" in empty and "dossiers" not in empty and ahead.tables == late.tables
+    for name in sorted(p.name for p in (tmp_path / "late").iterdir()):
+        assert (tmp_path / "ahead" / name).read_bytes() == (tmp_path / "late" / name).read_bytes(), name
+    empties: dict[str, pd.DataFrame] = {}
+    warm_up(empties)
+    assert set(empties) == set(schemas.SCHEMAS)
+    pd.testing.assert_frame_equal(empties["budget"], schemas.validate("budget", schemas.empty("budget")))
