@@ -223,13 +223,14 @@ def _same_size(info: zipfile.ZipInfo, size: int, total: int) -> None:
         raise ReadError("tệp bảng tính bị hỏng (một phần nén ngắn hơn kích thước khai báo)")
 
 
-def finish_zip(path: Path, facts: ZipFacts, count: bool = True) -> None:
+def finish_zip(path: Path, facts: ZipFacts, count: bool = True, also: dict[str, Any] | None = None) -> None:
     """Inflate the parts :func:`check_zip` deferred, whole and bounded, with the same checks (actual
     against declared size, the ceiling on the total); a worksheet's scan is replaced by the whole one.
 
     With ``count=False`` the byte patterns of those worksheets are not counted here (their scans keep
     the head, the tail and the size, and no counts): :func:`count_patterns` counts them later, in a
-    second inflate that can run beside the engine's parse instead of before it.
+    second inflate that can run beside the engine's parse instead of before it. ``also`` maps a part
+    to a second sink fed the same bytes (:class:`~cchc_analysis.ingest.sheet_split.SplitWriter`).
 
     Inflating releases the interpreter's lock, so that this runs alongside the command's imports."""
     if not facts.deferred:
@@ -239,14 +240,29 @@ def finish_zip(path: Path, facts: ZipFacts, count: bool = True) -> None:
         for name in facts.deferred:
             info = zf.getinfo(name)
             sink = PartScan(facts.patterns, head_bytes=SCAN_HEAD_BYTES, count=count) if name in facts.sheets else None
+            if also and name in also:
+                sink = _Both(sink, also[name]) if sink is not None else also[name]
             # The head inflated before is counted again here: the ceiling errs on the safe side.
             size = _inflated_size(fh, zf, info, MAX_UNPACKED_BYTES - total, sink)
             _same_size(info, size, total)
             total += size
-            if sink is not None:
+            if isinstance(sink, _Both):
+                sink = sink.first
+            if sink is not None and name in facts.sheets:
                 facts.sheets[name] = sink
     facts.deferred = []
     facts.inflated = total
+
+
+class _Both:
+    """Two sinks fed the same bytes."""
+
+    def __init__(self, first: Any, second: Any) -> None:
+        self.first, self.second = first, second
+
+    def feed(self, data: bytes) -> None:
+        self.first.feed(data)
+        self.second.feed(data)
 
 
 def count_patterns(path: Path, name: str, patterns: tuple[bytes, ...], size: int) -> dict[bytes, int]:
@@ -259,6 +275,37 @@ def count_patterns(path: Path, name: str, patterns: tuple[bytes, ...], size: int
     if inflated != size:
         raise ValueError(f"{name}: {inflated} bytes on the second inflate, {size} on the check")
     return sink.counts
+
+
+class Counting:
+    """The cell counts of one checked worksheet part (:func:`count_patterns`),
+    taken in a background thread when the check left them out."""
+
+    def __init__(self, path: Path, part: str, facts: ZipFacts) -> None:
+        import threading
+
+        scan = facts.sheets[part]
+        self.box: dict[str, Any] = {}
+        self.thread = None
+        if not scan.count:
+            self.thread = threading.Thread(target=self._run, args=(path, part, facts.patterns, scan.size),
+                                           name="cchc-counts", daemon=True)
+            self.thread.start()
+
+    def _run(self, path: Path, part: str, patterns: tuple[bytes, ...], size: int) -> None:
+        try:
+            self.box["counts"] = count_patterns(path, part, patterns, size)
+        except BaseException as exc:  # noqa: BLE001 - handed over to finish()
+            self.box["error"] = exc
+
+    def finish(self, scan: PartScan) -> bool:
+        """Wait for the counts and put them in ``scan`` (True); their error is raised here."""
+        if self.thread is not None:
+            self.thread.join()
+            if "error" in self.box:
+                raise self.box["error"]
+            scan.counts, scan.count = self.box["counts"], True
+        return True
 
 
 #: Most bytes one inflate step gives (the check runs alongside a parser: its own memory stays small).
