@@ -152,21 +152,21 @@ def test_command_line_exit_status_and_message(exports, tmp_path):
     assert "Đã đọc" in done.stdout and (tmp_path / "out" / "dossiers.parquet").exists()
 
 
-def test_empty_tables_checked_ahead_are_the_ones_written_without_them(exports, tmp_path, monkeypatch):
-    """The empty tables the warm-up checks while the workbook is read are written byte for byte as the
-    ones checked at writing time; a table the warm-up could not check is checked (and written) then."""
+def test_the_empty_table_of_every_schema_is_canonical_as_made(exports, tmp_path):
+    """An empty table (a kind the inputs do not have) is written without the schema check: the check would
+    change nothing, for every schema, kinds' own included; the files written are those of checked tables."""
     from cchc_analysis import schemas
+    from cchc_analysis.quality import write_parquet
 
     _good(exports)
-    warm_up = pipeline._warm_up
-    ahead = clean([exports.folder], tmp_path / "ahead", progress=False)
-    monkeypatch.setattr(pipeline, "_warm_up", lambda empties: None)
-    late = clean([exports.folder], tmp_path / "late", progress=False)
-    empty = [name for name, rows in late.tables.items() if rows == 0]
-    assert "budget" in empty and "dossiers" not in empty and ahead.tables == late.tables
-    for name in sorted(p.name for p in (tmp_path / "late").iterdir()):
-        assert (tmp_path / "ahead" / name).read_bytes() == (tmp_path / "late" / name).read_bytes(), name
-    empties: dict[str, pd.DataFrame] = {}
-    warm_up(empties)
-    assert set(empties) == set(schemas.SCHEMAS)
-    pd.testing.assert_frame_equal(empties["budget"], schemas.validate("budget", schemas.empty("budget")))
+    report = clean([exports.folder], tmp_path / "out", progress=False)
+    empty = sorted(name for name, rows in report.tables.items() if rows == 0)
+    assert "budget" in empty and "survey_comments" in empty and "dossiers" not in empty
+    assert set(report.tables) == set(schemas.SCHEMAS)
+    for name in schemas.SCHEMAS:
+        made = schemas.empty(name)
+        checked = schemas.validate(name, schemas.empty(name))
+        pd.testing.assert_frame_equal(made, checked, check_exact=True)
+        write_parquet(tmp_path / "checked.parquet", checked)
+        if name in empty:
+            assert (tmp_path / "out" / f"{name}.parquet").read_bytes() == (tmp_path / "checked.parquet").read_bytes()

@@ -202,8 +202,7 @@ def clean(inputs: list[Path], out_dir: Path, kind: str | None = None, progress: 
 
     run = _Run({kind: kinds[kind]} if kind else kinds, kind, report, warn, run_names)
     quiet = not progress or bool(os.environ.get("TQDM_DISABLE"))
-    empties: dict[str, pd.DataFrame] = {}
-    warm = threading.Thread(target=_warm_up, args=(empties,), name="cchc-warm-up", daemon=True)
+    warm = threading.Thread(target=_warm_up, name="cchc-warm-up", daemon=True)
     warm.start()  # runs while the first workbook is parsed (the parser releases the GIL)
     with _bars(len(files), quiet) as (file_bar, row_bar), _no_cyclic_gc():
         if worker is not None and len(files) > 1:  # part of the files read by a second process
@@ -218,7 +217,7 @@ def clean(inputs: list[Path], out_dir: Path, kind: str | None = None, progress: 
         ctx = CleanContext(applicant_key=_lazy_keys(warn), progress=row_bar.update)
         outputs, quarantine = _clean_kinds(run, kinds, ctx)
     warm.join()
-    _write(report, out_dir, outputs, quarantine, empties)
+    _write(report, out_dir, outputs, quarantine)
     return report
 
 
@@ -235,15 +234,12 @@ def _no_cyclic_gc() -> Iterator[None]:
             gc.enable()
 
 
-def _warm_up(empties: dict[str, pd.DataFrame]) -> None:
-    """Load what writing needs (the schema checker's backends, the Parquet writer) ahead of time, and
-    check the empty table of every schema into ``empties`` (the table written for a kind the run's
-    inputs do not have): the checks run while the first workbook is parsed, not after the cleaning."""
+def _warm_up() -> None:
+    """Load what writing needs (the schema checker's backends, the Parquet writer) ahead of time."""
     with contextlib.suppress(Exception):
         import pyarrow.parquet  # noqa: F401
-    for name in list(schemas.SCHEMAS):
-        with contextlib.suppress(Exception):  # a failure here is met again, and reported, by _write
-            empties[name] = schemas.validate(name, schemas.empty(name))
+
+        schemas.validate("manual_indicators", schemas.empty("manual_indicators"))
 
 
 def _lazy_keys(warn: Callable[[str], None]) -> Callable[..., pd.Series]:
@@ -414,21 +410,21 @@ def _clean_kinds(run: _Run, kinds: dict[str, Kind], ctx: CleanContext) -> tuple[
     return outputs, quarantine
 
 
-def _write(report: CleanReport, out_dir: Path, outputs: dict[str, pd.DataFrame | None], quarantine: pd.DataFrame,
-           empties: dict[str, pd.DataFrame] | None = None) -> None:
-    """Validate and write every table (``empties``: empty tables already validated, by name), then
-    ``quarantine.csv`` and ``reconciliation.csv``."""
+def _write(report: CleanReport, out_dir: Path, outputs: dict[str, pd.DataFrame | None], quarantine: pd.DataFrame) -> None:
+    """Validate and write every table, then ``quarantine.csv`` and ``reconciliation.csv``.
+
+    The table of a kind the run's inputs do not have is the schema's own empty table
+    (:func:`cchc_analysis.schemas.empty`), written as made: checking it against its schema changes
+    nothing (tested for every schema), and would cost as much as the checks of the tables read."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    empties = empties or {}
     for name, frame in outputs.items():
         if name not in schemas.SCHEMAS:
             report.warnings.append(f"bảng {name} chưa có lược đồ trong schemas.py: không ghi.")
             continue
-        if frame is None and name in empties:
-            write_parquet(out_dir / f"{name}.parquet", empties[name])
+        if frame is None:
+            write_parquet(out_dir / f"{name}.parquet", schemas.empty(name))
             report.tables[name] = 0
             continue
-        frame = schemas.empty(name) if frame is None else frame
         try:
             frame = schemas.validate(name, frame)
         except Exception as exc:  # noqa: BLE001 - a schema failure is a bug, reported and not written
