@@ -206,13 +206,8 @@ def parse_in_two(split: SplitWriter, name: str, skip: int, types: dict[int, str]
             return None
     import pyarrow as pa
 
-    arrays = {c: pa.concat_arrays([_flat(arrays_a[c]), _flat(arrays_b[c].slice(shared))]) for c in cols_a}
+    # Chunked: the halves' columns are not copied into one buffer (the reader's consumers take chunked arrays).
+    arrays = {c: pa.chunked_array([arrays_a[c], arrays_b[c].slice(shared)]) for c in cols_a}
     texts = dict(texts_a)
     texts.update({(r - shared + length_a, c): t for (r, c), t in texts_b.items() if r >= shared})
     return cols_a, arrays, texts, length_a + length_b - shared
-
-
-def _flat(array: Any) -> Any:
-    import pyarrow as pa
-
-    return array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
