@@ -257,8 +257,13 @@ def _ranked(candidates: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     import pyarrow.compute as pc
 
     nat = np.iinfo("int64").min  # NaT sorts as the earliest
+    ids = candidates["dossier_id"]
+    if isinstance(ids.dtype, pd.StringDtype) and ids.dtype.storage == "pyarrow":
+        id_array = pa.array(ids.array)  # the Arrow texts themselves (sorted as the same bytes)
+    else:
+        id_array = pa.array(ids.to_numpy(dtype=object), type=pa.string())
     keys = pa.table({
-        "id": pa.array(candidates["dossier_id"].to_numpy(dtype=object), type=pa.string()),
+        "id": id_array,
         "final": candidates["status"].isin(FINAL_STATUSES).to_numpy(dtype=bool).astype("int8"),
         "resolved": _as_int64(candidates["resolved_at"], nat),
         "received": _as_int64(candidates["received_at"], nat),
