@@ -13,12 +13,14 @@ a plain ``.xlsx`` this module reads instead:
    exactly), ``string`` for a column of text.
 
 The result is exact or not used at all. The engine would print a number found in a ``string``
-column as text (``1.921``, ambiguous with the Vietnamese text ``1.921`` = 1921), so the zip check
-counts the sheet's value cells by type in its XML (``<v>`` and the ``t="…"`` attributes), and the
-numbers the two parts account for must be all the sheet's non-text cells. Anything unusual (a date,
-boolean or error cell outside the top rows, a cell type or markup the small parser does not know, a
-header beyond the top rows, the two parts not lining up on their overlapping rows, the engine
-missing) returns ``None``, and the sheet is read by the general reader. ``docs/assumptions.md`` W13.
+column as text (``1.921``, ambiguous with the Vietnamese text ``1.921`` = 1921), so the sheet's value
+cells are counted by type in its XML (``<v>`` and the ``t="…"`` attributes; by the zip check, or by a
+second inflate beside the engine's parse, W19), and the numbers the two parts account for must be all
+the sheet's non-text cells. Anything unusual (a date, boolean or error cell outside the top rows, a
+cell type or markup the small parser does not know, a header beyond the top rows, the two parts not
+lining up on their overlapping rows, the engine missing) returns ``None``, and the sheet is read by
+the general reader. ``docs/assumptions.md`` W13. The biggest sheets are parsed by two engines at once,
+one per half (:mod:`~cchc_analysis.ingest.sheet_split`, W20).
 """
 
 from __future__ import annotations
