@@ -141,12 +141,16 @@ class SplitWriter:
             self.ready = False
 
     def remove(self) -> None:
-        """Delete the two packages and their folder."""
+        """Delete the two packages and their folder (again when the process ends, if a file was still open)."""
         for z in self._zips:
             if z.fp is not None:
                 with contextlib.suppress(Exception):
                     z.close()
         shutil.rmtree(self.folder, ignore_errors=True)
+        if self.folder.exists():
+            import atexit
+
+            atexit.register(shutil.rmtree, self.folder, ignore_errors=True)
 
 
 def splitter(path: Path, facts: Any) -> SplitWriter | None:
