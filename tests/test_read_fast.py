@@ -374,3 +374,24 @@ def test_a_big_sheet_parsed_in_two_gives_the_general_readers_tables(tmp_path, mo
     monkeypatch.setattr(read_fast, "_engine", shifted)
     _same_outputs(general, _clean(path, tmp_path / "shifted", True, monkeypatch))
     assert len(made) == 2 and joined[1] is None and not made[1].folder.exists()
+
+
+def test_tail_cells_with_none_for_blanks_are_the_cells_with_their_blanks_replaced():
+    """Repeated texts (shared objects), distinct texts and numbers with their texts: ``blank=None`` gives the
+    same cells, None where the cell is missing (an empty text stays ``""``: the table builder blanks it)."""
+    import pyarrow as pa
+
+    n = 3000
+    repeated = pa.array([None if i % 7 == 0 else ["Có", "Không", ""][i % 3] for i in range(n)])
+    distinct = pa.array([None if i % 5 == 0 else f"H-{i}" for i in range(n)])
+    numbers = pa.array([None if i % 4 == 0 else float(i) for i in range(n)])
+    tail = read_fast.ColumnTail({0: numbers, 1: repeated, 2: distinct}, {(4, 0): "Tổng"}, n, 4, {0})
+    missing = {0: lambda i: i % 4 == 0 and i != 4, 1: lambda i: i % 7 == 0, 2: lambda i: i % 5 == 0, 3: lambda i: True}
+    for col in range(4):
+        for rows in (None, list(range(0, n, 3)), [5, 9]):
+            at = range(n) if rows is None else rows
+            plain = tail.cells(col, rows).tolist()
+            assert tail.cells(col, rows, blank=None).tolist() == [None if missing[col](i) else v
+                                                                  for i, v in zip(at, plain, strict=True)]
+    assert tail.cells(0)[4] == "Tổng" and tail.cells(0, blank=None)[8] is None and tail.cells(1)[0] == ""
+    assert tail.cells(1, blank=None)[2] == ""  # an empty text, not a missing cell
