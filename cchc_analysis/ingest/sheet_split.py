@@ -70,7 +70,7 @@ class SplitWriter:
             self._state = "off"
 
     def _feed(self, data: bytes) -> None:
-        if self._state in ("off", "done"):
+        if self._state == "off":
             return
         if self._state == "prefix":
             self._prefix += data
@@ -119,7 +119,7 @@ class SplitWriter:
 
     def _write_first(self, data: bytes) -> None:
         self._members[0].write(data)
-        self._recent = (self._recent + data)[-_RECENT_BYTES:]
+        self._recent = (self._recent + data[-_RECENT_BYTES:])[-_RECENT_BYTES:]
 
     def finish(self) -> None:
         """Close the worksheet parts and copy every other part (already checked) into both packages."""
