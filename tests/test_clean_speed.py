@@ -102,3 +102,15 @@ def test_calamine_rows_are_read_exactly_with_each_text_shared(tmp_path, monkeypa
     # The same label down a text column is one object (memory on big lists), never copied per cell.
     if chunk > 9:  # one chunk (with chunks of 3 only the values are checked, across chunk boundaries)
         assert rows[3][5] is rows[4][5] is rows[6][5]
+
+
+def test_the_background_step_hands_back_its_result_or_its_error():
+    """The dossiers' dates are parsed beside the applicant keys: the result, or the error, comes back whole."""
+    from cchc_analysis.ingest import dossiers
+
+    cells = pd.Series(["02/03/2024 07:41", "31/02/2024", None], dtype=object)
+    parsed = dossiers._Background(dossiers._parse_date_columns, {"received_at": cells}).result()
+    assert parsed["received_at"].values.dt.strftime("%d/%m/%Y %H:%M").fillna("-").tolist() == ["02/03/2024 07:41", "-", "-"]
+    assert parsed["received_at"].problems.fillna("-").tolist() == ["-", "impossible", "-"]
+    with pytest.raises(ZeroDivisionError):
+        dossiers._Background(lambda n: n / 0, 1).result()

@@ -264,3 +264,134 @@ def test_the_zip_check_inflates_in_small_steps_to_the_exact_size(tmp_path, monke
     facts = read_checks.check_zip(path, scan=True)
     scan = facts.sheets["xl/worksheets/sheet1.xml"]
     assert (scan.size, scan.counts[b"<v>"]) == (len(body), 40960)
+
+
+def test_the_counts_taken_beside_the_engine_are_the_sheets(tmp_path, monkeypatch, small_top):
+    """The check leaves a big sheet's counts out; they are taken while the engine parses it, and are what
+    ``bytes.count`` finds in the whole inflated part."""
+    import zipfile
+
+    path = _workbook(tmp_path / "ds.xlsx", inline=True)
+    part = "xl/worksheets/sheet1.xml"
+    with zipfile.ZipFile(path) as zf:
+        body = zf.read(part)
+    monkeypatch.setattr(read_fast, "FAST_ABOVE_BYTES", 1000)
+    facts = read_checks.check_zip(path, scan=True, defer_above=1000)
+    read_checks.finish_zip(path, facts, count=False)
+    scan = facts.sheets[part]
+    assert (scan.counts, scan.size, scan.head) == ({}, len(body), body[:len(scan.head)])
+    expected = {p: body.count(p) for p in facts.patterns}
+    assert expected[b"<v>"] == 300 and expected[b't="b'] == 0  # the 300 row numbers (STT), the only number cells
+    assert read_checks.count_patterns(path, part, facts.patterns, len(body)) == expected
+    facts, ready = read_fast.checked_and_fast(path)
+    assert list(ready) == ["Danh sách"] and facts.sheets[part].counts == expected
+
+
+def test_a_part_that_changed_after_the_check_is_not_counted(tmp_path):
+    """The second inflate is bounded by the checked size and must find it again."""
+    path = _workbook(tmp_path / "ds.xlsx")
+    facts = read_checks.check_zip(path, scan=True)
+    size = facts.sheets["xl/worksheets/sheet1.xml"].size
+    for wrong in (size - 1, size + 1):
+        with pytest.raises(ValueError, match="second inflate"):
+            read_checks.count_patterns(path, "xl/worksheets/sheet1.xml", facts.patterns, wrong)
+
+
+def _sheet_xml(rows: int) -> bytes:
+    """A worksheet part of ``rows`` rows (row ``n`` holds the number ``n`` and the text ``r<n>``), with markup
+    after the cells."""
+    body = b"".join(b'<row r="%d"><c r="A%d"><v>%d</v></c><c r="B%d" t="inlineStr"><is><t>r%d</t></is></c></row>'
+                    % (n, n, n, n, n) for n in range(1, rows + 1))
+    return (b'<?xml version="1.0"?><worksheet><dimension ref="A1:B%d"/><sheetData>' % rows + body
+            + b'</sheetData><pageMargins left="0.7"/></worksheet>')
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 64, 4096, 10**9])
+def test_the_split_cuts_the_sheet_at_a_row_past_its_middle_whatever_the_chunks(tmp_path, chunk):
+    """Fed in chunks of any size, the writer cuts after the first row that ends past the middle; the first
+    half is the rows up to it, the second the same prefix, the last eight rows of the first half again, and
+    the rest of the part."""
+    import re
+    import zipfile
+
+    from cchc_analysis.ingest import sheet_split
+
+    xml = _sheet_xml(500)
+    source = tmp_path / "w.xlsx"
+    with zipfile.ZipFile(source, "w") as zf:
+        zf.writestr("xl/workbook.xml", "<workbook/>")
+        zf.writestr("xl/worksheets/sheet1.xml", xml)
+    split = sheet_split.SplitWriter(source, "xl/worksheets/sheet1.xml", len(xml))
+    try:
+        for at in range(0, len(xml), chunk):
+            split.feed(xml[at:at + chunk])
+        split.finish()
+        assert split.ready
+        cut = xml.index(b"</row>", len(xml) // 2) + len(b"</row>")
+        last = int(re.findall(rb'<row r="(\d+)"', xml[:cut])[-1])
+        assert (split.first_row, split.last_row) == (last - 7, last)
+        prefix = xml[:xml.index(b"<row")]
+        junction = xml.index(b'<row r="%d"' % (last - 7))
+        with zipfile.ZipFile(split.paths[0]) as a, zipfile.ZipFile(split.paths[1]) as b:
+            assert a.read("xl/worksheets/sheet1.xml") == xml[:cut] + b"</sheetData></worksheet>"
+            assert b.read("xl/worksheets/sheet1.xml") == prefix + xml[junction:]
+            assert a.read("xl/workbook.xml") == b.read("xl/workbook.xml") == b"<workbook/>"
+            assert {i.compress_type for i in a.infolist() + b.infolist()} == {zipfile.ZIP_STORED}
+    finally:
+        split.remove()
+    assert not split.folder.exists()
+
+
+def test_a_big_sheet_parsed_in_two_gives_the_general_readers_tables(tmp_path, monkeypatch, small_top):
+    """Cut in two and parsed by two engines at once, a sheet gives exactly the tables of the general reader;
+    the two packages are gone once read; halves that do not line up give way to one engine."""
+    from cchc_analysis.ingest import sheet_split
+
+    path = _workbook(tmp_path / "ds.xlsx", rows=1200)
+    monkeypatch.setattr(sheet_split, "SPLIT_ABOVE_BYTES", 1000)
+    made, joined = [], []
+    writer, parse = sheet_split.SplitWriter, sheet_split.parse_in_two
+
+    def tracked(*args):
+        made.append(writer(*args))
+        return made[-1]
+
+    monkeypatch.setattr(sheet_split, "SplitWriter", tracked)
+    monkeypatch.setattr(sheet_split, "parse_in_two", lambda *a: joined.append(parse(*a)) or joined[-1])
+    general = _clean(path, tmp_path / "general", False, monkeypatch)
+    assert made == []
+    _same_outputs(general, _clean(path, tmp_path / "halves", True, monkeypatch))
+    assert len(made) == 1 and made[0].ready and joined[0] is not None and not made[0].folder.exists()
+    assert 600 < made[0].first_row < 700  # near the middle of some 1,210 rows
+    engine = read_fast._engine
+
+    def shifted(source, name, skip, types):  # the second half's rows one row off: the junction differs
+        columns, arrays, texts, length = engine(source, name, skip, types)
+        if Path(source).name == "b.xlsx":
+            return columns, {c: a.slice(1) for c, a in arrays.items()}, {}, length - 1
+        return columns, arrays, texts, length
+
+    monkeypatch.setattr(read_fast, "_engine", shifted)
+    _same_outputs(general, _clean(path, tmp_path / "shifted", True, monkeypatch))
+    assert len(made) == 2 and joined[1] is None and not made[1].folder.exists()
+
+
+def test_tail_cells_with_none_for_blanks_are_the_cells_with_their_blanks_replaced():
+    """Repeated texts (shared objects), distinct texts and numbers with their texts: ``blank=None`` gives the
+    same cells, None where the cell is missing (an empty text stays ``""``: the table builder blanks it)."""
+    import pyarrow as pa
+
+    n = 3000
+    repeated = pa.array([None if i % 7 == 0 else ["Có", "Không", ""][i % 3] for i in range(n)])
+    distinct = pa.array([None if i % 5 == 0 else f"H-{i}" for i in range(n)])
+    numbers = pa.array([None if i % 4 == 0 else float(i) for i in range(n)])
+    tail = read_fast.ColumnTail({0: numbers, 1: repeated, 2: distinct}, {(4, 0): "Tổng"}, n, 4, {0})
+    missing = {0: lambda i: i % 4 == 0 and i != 4, 1: lambda i: i % 7 == 0, 2: lambda i: i % 5 == 0, 3: lambda i: True}
+    for col in range(4):
+        for rows in (None, list(range(0, n, 3)), [5, 9]):
+            at = range(n) if rows is None else rows
+            plain = tail.cells(col, rows).tolist()
+            assert tail.cells(col, rows, blank=None).tolist() == [None if missing[col](i) else v
+                                                                  for i, v in zip(at, plain, strict=True)]
+    assert tail.cells(0)[4] == "Tổng" and tail.cells(0, blank=None)[8] is None and tail.cells(1)[0] == ""
+    assert tail.cells(1, blank=None)[2] == ""  # an empty text, not a missing cell

@@ -110,12 +110,16 @@ def _typed(table: SheetTable, ctx: CleanContext) -> tuple[pd.DataFrame, pd.DataF
     missing = [LABELS[c] for c in REQUIRED_COLUMNS if c not in data.columns]
     warnings = [f"{table.raw.label}: không có cột {', '.join(missing)}; mọi dòng của bảng bị cách ly."] if missing else []
     faults = Faults(data)
+    # The dates are parsed in a thread of their own (their Arrow kernels release the interpreter's lock)
+    # while this one keys the applicants; the checks are still added in their order below.
+    parsing = _Background(_parse_date_columns, {name: _column(data, name) for name in DATE_COLUMNS})
+    applicant = ctx.applicant_key(data.get("applicant_id"), data.get("applicant_name"), data.get("applicant_phone"))
     out = pd.DataFrame(index=data.index)
     for name in TEXT_COLUMNS:
         out[name] = as_text(_column(data, name))
 
     faults.add(out["dossier_id"].isna(), "dossier_id", "Thiếu mã hồ sơ.")
-    dates = {name: parse_dates(_column(data, name)) for name in DATE_COLUMNS}
+    dates = parsing.result()
     for name, parsed in dates.items():
         out[name] = parsed.values
     faults.add(out["received_at"].isna() & dates["received_at"].problems.isna(), "received_at", "Thiếu ngày tiếp nhận.")
@@ -159,13 +163,41 @@ def _typed(table: SheetTable, ctx: CleanContext) -> tuple[pd.DataFrame, pd.DataF
         out[name], unknown = map_flags(raw)
         warnings += _unknown_warning(table, name, _column(data, name), unknown, faults.failed)
 
-    out["applicant_key"] = ctx.applicant_key(
-        data.get("applicant_id"), data.get("applicant_name"), data.get("applicant_phone"))
+    out["applicant_key"] = applicant
     out["source"] = sources(table, data["row"])
     out["row"] = data["row"]
     failed = faults.failed
     kept = out[~failed] if failed.any() else out
     return kept, faults.records(table), warnings
+
+
+def _parse_date_columns(columns: dict[str, pd.Series]) -> dict[str, object]:
+    """:func:`parse_dates` of each column, by name."""
+    return {name: parse_dates(values) for name, values in columns.items()}
+
+
+class _Background:
+    """``function(argument)`` run in a thread of its own; :meth:`result` waits for it (its error is raised there)."""
+
+    def __init__(self, function: object, argument: object) -> None:
+        import threading
+
+        self._box: dict[str, object] = {}
+        self._thread = threading.Thread(target=self._run, args=(function, argument), name="cchc-dates", daemon=True)
+        self._thread.start()
+
+    def _run(self, function: object, argument: object) -> None:
+        try:
+            self._box["result"] = function(argument)  # type: ignore[operator]
+        except BaseException as exc:  # noqa: BLE001 - raised by result()
+            self._box["error"] = exc
+
+    def result(self) -> object:
+        """The function's result, once it is done."""
+        self._thread.join()
+        if "error" in self._box:
+            raise self._box["error"]  # type: ignore[misc]
+        return self._box["result"]
 
 
 def paid_codes(values: pd.Series) -> pd.Series:
@@ -225,8 +257,13 @@ def _ranked(candidates: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     import pyarrow.compute as pc
 
     nat = np.iinfo("int64").min  # NaT sorts as the earliest
+    ids = candidates["dossier_id"]
+    if isinstance(ids.dtype, pd.StringDtype) and ids.dtype.storage == "pyarrow":
+        id_array = pa.array(ids.array)  # the Arrow texts themselves (sorted as the same bytes)
+    else:
+        id_array = pa.array(ids.to_numpy(dtype=object), type=pa.string())
     keys = pa.table({
-        "id": pa.array(candidates["dossier_id"].to_numpy(dtype=object), type=pa.string()),
+        "id": id_array,
         "final": candidates["status"].isin(FINAL_STATUSES).to_numpy(dtype=bool).astype("int8"),
         "resolved": _as_int64(candidates["resolved_at"], nat),
         "received": _as_int64(candidates["received_at"], nat),

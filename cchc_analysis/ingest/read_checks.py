@@ -92,11 +92,14 @@ def _workbook_part(zf: zipfile.ZipFile, names: set[str]) -> tuple[str, str] | No
 @dataclass
 class PartScan:
     """What the zip check saw of one worksheet part while inflating it: its size, its first and last
-    bytes, and how often a few byte patterns occur (cell types and styles; see :mod:`read_fast`)."""
+    bytes, and how often a few byte patterns occur (cell types and styles; see :mod:`read_fast`).
+
+    With ``count=False`` the patterns are not counted (``counts`` stays empty until filled otherwise)."""
 
     patterns: tuple[bytes, ...]
     head_bytes: int = 384 * 1024
     tail_bytes: int = 256 * 1024
+    count: bool = True
     size: int = 0
     head: bytes = b""
     counts: dict[bytes, int] = field(default_factory=dict)
@@ -109,7 +112,7 @@ class PartScan:
             return
         if len(self.head) < self.head_bytes:
             self.head += data[: self.head_bytes - len(self.head)]
-        if self.patterns:
+        if self.patterns and self.count:
             for pattern in self.patterns:
                 # A pattern cut in two by the chunk boundary lies wholly in the window around it.
                 edge = len(pattern) - 1
@@ -220,26 +223,89 @@ def _same_size(info: zipfile.ZipInfo, size: int, total: int) -> None:
         raise ReadError("tệp bảng tính bị hỏng (một phần nén ngắn hơn kích thước khai báo)")
 
 
-def finish_zip(path: Path, facts: ZipFacts) -> None:
+def finish_zip(path: Path, facts: ZipFacts, count: bool = True, also: dict[str, Any] | None = None) -> None:
     """Inflate the parts :func:`check_zip` deferred, whole and bounded, with the same checks (actual
     against declared size, the ceiling on the total); a worksheet's scan is replaced by the whole one.
 
-    Inflating releases the interpreter's lock, so that this runs alongside the engine's parse."""
+    With ``count=False`` the byte patterns of those worksheets are not counted here (their scans keep
+    the head, the tail and the size, and no counts): :func:`count_patterns` counts them later, in a
+    second inflate that can run beside the engine's parse instead of before it. ``also`` maps a part
+    to a second sink fed the same bytes (:class:`~cchc_analysis.ingest.sheet_split.SplitWriter`).
+
+    Inflating releases the interpreter's lock, so that this runs alongside the command's imports."""
     if not facts.deferred:
         return
     with zipfile.ZipFile(path) as zf, path.open("rb") as fh:
         total = facts.inflated
         for name in facts.deferred:
             info = zf.getinfo(name)
-            sink = PartScan(facts.patterns, head_bytes=SCAN_HEAD_BYTES) if name in facts.sheets else None
+            sink = PartScan(facts.patterns, head_bytes=SCAN_HEAD_BYTES, count=count) if name in facts.sheets else None
+            if also and name in also:
+                sink = _Both(sink, also[name]) if sink is not None else also[name]
             # The head inflated before is counted again here: the ceiling errs on the safe side.
             size = _inflated_size(fh, zf, info, MAX_UNPACKED_BYTES - total, sink)
             _same_size(info, size, total)
             total += size
-            if sink is not None:
+            if isinstance(sink, _Both):
+                sink = sink.first
+            if sink is not None and name in facts.sheets:
                 facts.sheets[name] = sink
     facts.deferred = []
     facts.inflated = total
+
+
+class _Both:
+    """Two sinks fed the same bytes."""
+
+    def __init__(self, first: Any, second: Any) -> None:
+        self.first, self.second = first, second
+
+    def feed(self, data: bytes) -> None:
+        self.first.feed(data)
+        self.second.feed(data)
+
+
+def count_patterns(path: Path, name: str, patterns: tuple[bytes, ...], size: int) -> dict[bytes, int]:
+    """How often each of ``patterns`` occurs in the part ``name``, already inflated whole and checked
+    (:func:`finish_zip`) at ``size`` bytes: inflated again, bounded by that size, and counted chunk by
+    chunk (nothing kept). A part that is no longer ``size`` bytes (the file changed) raises ``ValueError``."""
+    sink = PartScan(patterns, head_bytes=0, tail_bytes=0)
+    with zipfile.ZipFile(path) as zf, path.open("rb") as fh:
+        inflated = _inflated_size(fh, zf, zf.getinfo(name), size, sink)
+    if inflated != size:
+        raise ValueError(f"{name}: {inflated} bytes on the second inflate, {size} on the check")
+    return sink.counts
+
+
+class Counting:
+    """The cell counts of one checked worksheet part (:func:`count_patterns`),
+    taken in a background thread when the check left them out."""
+
+    def __init__(self, path: Path, part: str, facts: ZipFacts) -> None:
+        import threading
+
+        scan = facts.sheets[part]
+        self.box: dict[str, Any] = {}
+        self.thread = None
+        if not scan.count:
+            self.thread = threading.Thread(target=self._run, args=(path, part, facts.patterns, scan.size),
+                                           name="cchc-counts", daemon=True)
+            self.thread.start()
+
+    def _run(self, path: Path, part: str, patterns: tuple[bytes, ...], size: int) -> None:
+        try:
+            self.box["counts"] = count_patterns(path, part, patterns, size)
+        except BaseException as exc:  # noqa: BLE001 - handed over to finish()
+            self.box["error"] = exc
+
+    def finish(self, scan: PartScan) -> bool:
+        """Wait for the counts and put them in ``scan`` (True); their error is raised here."""
+        if self.thread is not None:
+            self.thread.join()
+            if "error" in self.box:
+                raise self.box["error"]
+            scan.counts, scan.count = self.box["counts"], True
+        return True
 
 
 #: Most bytes one inflate step gives (the check runs alongside a parser: its own memory stays small).

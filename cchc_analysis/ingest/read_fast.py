@@ -13,12 +13,14 @@ a plain ``.xlsx`` this module reads instead:
    exactly), ``string`` for a column of text.
 
 The result is exact or not used at all. The engine would print a number found in a ``string``
-column as text (``1.921``, ambiguous with the Vietnamese text ``1.921`` = 1921), so the zip check
-counts the sheet's value cells by type in its XML (``<v>`` and the ``t="…"`` attributes), and the
-numbers the two parts account for must be all the sheet's non-text cells. Anything unusual (a date,
-boolean or error cell outside the top rows, a cell type or markup the small parser does not know, a
-header beyond the top rows, the two parts not lining up on their overlapping rows, the engine
-missing) returns ``None``, and the sheet is read by the general reader. ``docs/assumptions.md`` W13.
+column as text (``1.921``, ambiguous with the Vietnamese text ``1.921`` = 1921), so the sheet's value
+cells are counted by type in its XML (``<v>`` and the ``t="…"`` attributes; by the zip check, or by a
+second inflate beside the engine's parse, W19), and the numbers the two parts account for must be all
+the sheet's non-text cells. Anything unusual (a date, boolean or error cell outside the top rows, a
+cell type or markup the small parser does not know, a header beyond the top rows, the two parts not
+lining up on their overlapping rows, the engine missing) returns ``None``, and the sheet is read by
+the general reader. ``docs/assumptions.md`` W13. The biggest sheets are parsed by two engines at once,
+one per half (:mod:`~cchc_analysis.ingest.sheet_split`, W20).
 """
 
 from __future__ import annotations
@@ -30,7 +32,8 @@ from pathlib import Path
 from typing import Any
 
 from cchc_analysis.ingest.column_tail import ColumnTail
-from cchc_analysis.ingest.read_checks import PartScan, ZipFacts, check_zip, finish_zip
+from cchc_analysis.ingest.read_checks import Counting, PartScan, ZipFacts, check_zip, finish_zip
+from cchc_analysis.ingest.sheet_split import splitter
 
 __all__ = ["FAST_ABOVE_BYTES", "ColumnTail", "checked_and_fast", "fast_sheet", "prefetch", "sheet_parts", "take_prefetched"]
 
@@ -275,15 +278,30 @@ def checked_and_fast(path: Path) -> tuple[ZipFacts, dict[str, Any]]:
     column-wise engine opens the package: unlike the general reader's engine, it does not stop at a
     part's declared size, so a lying header would otherwise let it parse a bomb (``docs/assumptions.md``
     W18). The zip check and the engine each release the interpreter's lock, so the whole read can still
-    run in a background thread (:func:`prefetch`)."""
+    run in a background thread (:func:`prefetch`). The cell counts of a big sheet are taken while the
+    engine parses it (:func:`fast_sheets`), not before."""
     facts = check_zip(path, scan=True, defer_above=FAST_ABOVE_BYTES)
-    finish_zip(path, facts)
-    return facts, ({} if _LEGACY_FONT_RE.search(facts.styles) else fast_sheets(path, facts))
+    legacy = bool(_LEGACY_FONT_RE.search(facts.styles))
+    split = None if legacy else splitter(path, facts)
+    try:
+        # Split, the sheet is counted while it is written (both engines then take the two cores).
+        finish_zip(path, facts, count=split is not None, also={split.part: split} if split else None)
+        if split is not None:
+            split.finish()
+        return facts, ({} if legacy else fast_sheets(path, facts, split))
+    finally:
+        if split is not None:
+            split.remove()
 
 
-def fast_sheets(path: Path, facts: ZipFacts) -> dict[str, Any]:
+def fast_sheets(path: Path, facts: ZipFacts, split: Any = None) -> dict[str, Any]:
     """The big worksheets read column-wise, by name; the others are left to the general reader.
-    ``facts`` must come from a finished zip check (:func:`checked_and_fast`)."""
+    ``facts`` must come from a finished zip check (:func:`checked_and_fast`).
+
+    A big sheet's cell counts, when the check did not take them, are taken by a second inflate of the
+    checked part in a thread of its own while the engine parses the sheet (both release the
+    interpreter's lock: on two cores the counts cost no time). ``split``, when ready, holds the sheet
+    cut in two (:mod:`~cchc_analysis.ingest.sheet_split`)."""
     import zipfile
 
     big = {part for part, scan in facts.sheets.items() if part in facts.deferred or scan.size > FAST_ABOVE_BYTES}
@@ -294,10 +312,14 @@ def fast_sheets(path: Path, facts: ZipFacts) -> dict[str, Any]:
                 parts = sheet_parts(zf)
         except Exception as exc:  # noqa: BLE001 - an unusual package: the general reader decides
             log.info("%s: %s", path.name, exc)
-    loaded = {name: _attempt(path, name, _load, path, name, facts.sheets[part], facts.shared_head, facts.styles)
+    counting = {part: Counting(path, part, facts) for part in parts.values() if part in big}
+    loaded = {name: _attempt(path, name, _load, path, name, facts.sheets[part], facts.shared_head, facts.styles,
+                             split if split is not None and split.ready and split.part == part else None)
               for name, part in parts.items() if part in big}
     ready = {}
     for name, part in parts.items():
+        if part in counting and not _attempt(path, name, counting[part].finish, facts.sheets[part]):
+            continue
         if loaded.get(name) is not None:
             sheet = _attempt(path, name, _verified, path, name, facts.sheets[part], loaded[name])
             if sheet is not None:
@@ -364,10 +386,10 @@ def _attempt(path: Path, name: str, step: Any, *args: Any) -> Any:
         return None
 
 
-def _load(path: Path, name: str, scan: PartScan, shared_head: bytes, styles: bytes) -> tuple[_Top, ColumnTail]:
-    """The top part (from the scan's head) and the engine's columns of the rows below it."""
-    import fastexcel
-
+def _load(path: Path, name: str, scan: PartScan, shared_head: bytes, styles: bytes,
+          split: Any = None) -> tuple[_Top, ColumnTail]:
+    """The top part (from the scan's head) and the engine's columns of the rows below it (from the two
+    halves of ``split`` at once when they line up, else from the workbook)."""
     top = _top(scan, shared_head, _date_styles(styles))
     if top.height < MIN_TOP_ROWS:
         raise _Unusual("the top part is short")
@@ -375,7 +397,27 @@ def _load(path: Path, name: str, scan: PartScan, shared_head: bytes, styles: byt
     if not types:
         raise _Unusual("no column types")
     skip = top.height - OVERLAP_ROWS
-    sheet = fastexcel.read_excel(str(path)).load_sheet(name, header_row=None, skip_rows=skip, dtypes=types)
+    parsed = None
+    if split is not None and split.first_row - 1 > skip:
+        from cchc_analysis.ingest.sheet_split import parse_in_two
+
+        parsed = parse_in_two(split, name, skip, types, _engine)
+    if parsed is None:
+        parsed = _engine(path, name, skip, types)
+    columns, arrays, texts, length = parsed
+    numeric = {c for c, t in types.items() if t == "float"}
+    width = max(max(columns) + 1, max(len(r) for r in top.rows))
+    return top, ColumnTail(arrays, texts, length, width, numeric)
+
+
+def _engine(source: Path, name: str, skip: int, types: dict[int, str]) -> tuple[list[int], dict[int, Any],
+                                                                               dict[tuple[int, int], str], int]:
+    """The engine's parse of sheet ``name`` of ``source`` below its first ``skip`` rows, one type per column:
+    the columns (0-based sheet columns), their Arrow arrays, the texts of ``float`` columns by (row, column)
+    and the number of rows."""
+    import fastexcel
+
+    sheet = fastexcel.read_excel(str(source)).load_sheet(name, header_row=None, skip_rows=skip, dtypes=types)
     columns = {c.absolute_index: c for c in sheet.available_columns()}
     if any(c.dtype_from != "provided_by_index" for c in columns.values()):
         raise _Unusual("a column with no type in the top rows")
@@ -386,9 +428,7 @@ def _load(path: Path, name: str, scan: PartScan, shared_head: bytes, styles: byt
     names = list(columns)
     for error in errors.errors if errors else ():
         texts[(error.offset_position[0], names[error.offset_position[1]])] = _debug_text(error.detail)
-    numeric = {c for c, t in types.items() if t == "float"}
-    width = max(max(columns) + 1, max(len(r) for r in top.rows))
-    return top, ColumnTail(arrays, texts, batch.num_rows, width, numeric)
+    return names, arrays, texts, batch.num_rows
 
 
 def _verified(path: Path, name: str, scan: PartScan, loaded: tuple[_Top, ColumnTail]) -> Any:

@@ -223,7 +223,7 @@ def _frame(body: list[list[Any]], idx: list[int], numbers: Sequence[int], mapped
     positions = np.asarray(idx, dtype="int64")
     if tail is not None and tail_idx is not None:
         for col in sorted(mapped):
-            cells = tail.cells(col, tail_idx)
+            cells = tail.cells(col, tail_idx, blank=None)  # blanks become None below in any case
             if consume:
                 tail.columns.pop(col, None)
             arrays[col] = np.concatenate([arrays[col], cells]) if len(arrays[col]) else cells
