@@ -212,6 +212,34 @@ class PatternSynonyms(Mapping[str, str]):
             hit = self._resolved[key]
         return hit or default
 
+    def found(self, keys: set[str]) -> dict[str, str]:
+        """The keys of ``keys`` that name a canonical column, with that name (``get`` of each, at once).
+
+        The exact spellings are looked up as a set; only the other keys go through ``resolve``.
+
+        >>> PatternSynonyms({"stt": "seq"}, lambda key: "y" if key.endswith("2021") else None).found(
+        ...     {"stt", "nam2021", "abc"}) == {"stt": "seq", "nam2021": "y"}
+        True
+        """
+        exact = self._exact
+        if not isinstance(exact, dict):
+            return {k: hit for k in keys if (hit := self.get(k))}
+        out: dict[str, str] = {}
+        rest = keys - exact.keys()
+        for k in keys & exact.keys():
+            hit = exact[k]
+            if hit is None:
+                rest.add(k)
+            elif hit:
+                out[k] = hit
+        resolved, resolve = self._resolved, self._resolve
+        for k in rest:
+            if k not in resolved:
+                resolved[k] = resolve(k)
+            if hit := resolved[k]:
+                out[k] = hit
+        return out
+
     def __getitem__(self, key: str) -> str:
         hit = self.get(key)
         if hit is None:

@@ -74,13 +74,33 @@ _ENUMERATOR_RE = re.compile(r"^(?:phan|nhom|yeuto|linhvuc|muc)?(?:[ivx]{1,4}|\d{
 
 def _guess_question(key: str) -> str | None:
     """For header finding: a folded header that starts with an aspect wording (after an enumerator such
-    as ``I.`` or ``Phần 2``) and goes on."""
-    starts = dict.fromkeys((0, _ENUMERATOR_RE.match(key).end()))
-    for phrase, aspect in _aspect_phrases()[1]:
-        for start in starts:
-            if key.startswith(phrase, start) and len(key) > start + len(phrase):
-                return f"{aspect}|{key}"
-    return None
+    as ``I.`` or ``Phần 2``) and goes on.
+
+    The wordings are tried longest first (:func:`_aspect_phrases`); only those sharing the key's first
+    letters at a possible start are looked at (:func:`_phrase_heads`).
+    """
+    size, heads = _phrase_heads()
+    end = _ENUMERATOR_RE.match(key).end()
+    starts = (0, end) if end else (0,)
+    best: tuple[int, str] | None = None
+    for start in starts:
+        for rank, phrase, aspect in heads.get(key[start : start + size], ()):
+            if (best is None or rank < best[0]) and key.startswith(phrase, start) and len(key) > start + len(phrase):
+                best = (rank, aspect)
+                break  # the bucket is in rank order: the first fitting wording is this start's best
+    return f"{best[1]}|{key}" if best else None
+
+
+@cache
+def _phrase_heads() -> tuple[int, dict[str, tuple[tuple[int, str, str], ...]]]:
+    """The length of the shortest aspect wording, and the wordings by their first letters of that length
+    (``(rank, wording, aspect)``, in the order :func:`_aspect_phrases` tries them)."""
+    ordered = _aspect_phrases()[1]
+    size = min((len(phrase) for phrase, _ in ordered), default=1)
+    heads: dict[str, list[tuple[int, str, str]]] = {}
+    for rank, (phrase, aspect) in enumerate(ordered):
+        heads.setdefault(phrase[:size], []).append((rank, phrase, aspect))
+    return size, {head: tuple(group) for head, group in heads.items()}
 
 
 def question_aspect(label: str) -> str | None:
