@@ -54,8 +54,21 @@ class Faults:
 
     def __init__(self, data: pd.DataFrame) -> None:
         self.data = data
-        self.column = pd.Series(pd.NA, index=data.index, dtype="string")
-        self.reason = pd.Series(pd.NA, index=data.index, dtype="string")
+        self._index = data.index
+        # per row: the failing column and the reason (None: no fault yet), and whether the row is still open
+        self._column = np.full(len(data), None, dtype=object)
+        self._reason = np.full(len(data), None, dtype=object)
+        self._open = np.ones(len(data), dtype=bool)
+
+    @property
+    def column(self) -> pd.Series:
+        """Per row, the column of its first failing check (``string``; NA when none or for the row as a whole)."""
+        return pd.Series(self._column, index=self._index, dtype="string")
+
+    @property
+    def reason(self) -> pd.Series:
+        """Per row, the reason of its first failing check (``string``; NA when none)."""
+        return pd.Series(self._reason, index=self._index, dtype="string")
 
     def add(self, mask: pd.Series, column: str | None, reason: str | pd.Series) -> None:
         """Record ``reason`` (one text, or one per row) for the rows of ``mask`` without a fault yet.
@@ -69,16 +82,35 @@ class Faults:
         reason : str or pandas.Series
             The reason shown to analysts.
         """
-        new = mask.fillna(False).astype(bool) & self.reason.isna()
+        new = self._rows(mask) & self._open
         if not new.any():
             return
-        self.column[new] = column
-        self.reason[new] = reason[new] if isinstance(reason, pd.Series) else reason
+        self._column[new] = column
+        if isinstance(reason, pd.Series):
+            if not reason.index.equals(self._index):  # aligned on the labels, as pandas would
+                reason = reason.reindex(self._index)
+            values = reason.to_numpy(dtype=object)[new]
+            missing = pd.isna(values)  # a row given no reason stays open
+            self._reason[new] = np.where(missing, None, values)
+            self._open[new] = missing
+        elif pd.isna(reason):
+            self._reason[new] = None
+        else:
+            self._reason[new] = reason
+            self._open[new] = False
+
+    def _rows(self, mask: pd.Series) -> np.ndarray:
+        """``mask`` as a boolean array over the rows (NA as False; a mask on other labels aligned on them)."""
+        if not mask.index.equals(self._index):
+            mask = mask.reindex(self._index)
+        if mask.dtype == bool:
+            return mask.to_numpy()
+        return mask.fillna(False).astype(bool).to_numpy()
 
     @property
     def failed(self) -> pd.Series:
         """Mask of the rows that failed a check."""
-        return self.reason.notna()
+        return pd.Series(~self._open, index=self._index)
 
     def records(self, table: SheetTable) -> pd.DataFrame:
         """The failed rows as quarantine records (``QUARANTINE_COLUMNS``) of ``table``.
