@@ -37,7 +37,7 @@ import pandas as pd
 from cchc_analysis.ingest.base import CleanContext, Header, Kind, KindResult, RawSheet, SheetTable
 from cchc_analysis.ingest.dates import ParsedDates, parse_dates
 from cchc_analysis.ingest.detect import MAX_SCAN_ROWS, _label_options, _merged_parents, find_header
-from cchc_analysis.ingest.kit import Faults, PatternSynonyms, date_reason, free_text, sources
+from cchc_analysis.ingest.kit import Faults, PatternSynonyms, date_reason, free_text, plain_cells, sources
 from cchc_analysis.ingest.labels import map_vocab
 from cchc_analysis.ingest.numbers import as_text
 from cchc_analysis.ingest.text import fold, fold_key
@@ -247,6 +247,24 @@ def _criterion_cells(values: pd.Series) -> pd.Series:
     return values.map(one, na_action="ignore")
 
 
+def _criteria(data: pd.DataFrame) -> list[tuple[pd.Series, pd.Series]]:
+    """Per criterion (c1–c9), :func:`~cchc_analysis.ingest.labels.map_vocab` (``satisfaction``) of its cells
+    (:func:`_criterion_cells`): the canonical values and the cells off the scale.
+
+    The nine columns are read together, as one column, when their cells are plain
+    (:func:`~cchc_analysis.ingest.kit.plain_cells`), else column by column.
+    """
+    cells = [_criterion_cells(_column(data, name)) for name in CRITERIA]
+    arrays = [c.to_numpy(dtype=object) for c in cells]
+    if not all(plain_cells(a) for a in arrays):
+        return [map_vocab(c, "satisfaction") for c in cells]
+    n = len(data)
+    mapped, unknown = map_vocab(pd.Series(np.concatenate(arrays), dtype=object), "satisfaction")
+    flags = unknown.to_numpy(dtype=bool)
+    return [(mapped.iloc[k * n : (k + 1) * n].set_axis(data.index), pd.Series(flags[k * n : (k + 1) * n], index=data.index))
+            for k in range(len(CRITERIA))]
+
+
 def _typed_evaluations(table: SheetTable) -> tuple[pd.DataFrame, pd.DataFrame, int]:
     """Type one evaluation sheet; return the candidates, the quarantine frame and the rows read."""
     data = table.data[_content(table.data, ["evaluation_id", "dossier_id", "evaluated_at", "overall", *CRITERIA])]
@@ -267,8 +285,7 @@ def _typed_evaluations(table: SheetTable) -> tuple[pd.DataFrame, pd.DataFrame, i
                "HÀI LÒNG hoặc mã 2/1/0 (vocab.yaml: satisfaction).")
     faults.add(dates.values.isna() & dates.problems.isna(), "evaluated_at", "Thiếu ngày đánh giá.")
     _date_faults(faults, dates, _column(data, "evaluated_at"), "evaluated_at", "ngày đánh giá")
-    for i, name in enumerate(CRITERIA, start=1):
-        mapped, unknown = map_vocab(_criterion_cells(_column(data, name)), "satisfaction")
+    for i, (name, (mapped, unknown)) in enumerate(zip(CRITERIA, _criteria(data), strict=True), start=1):
         out[name] = mapped.map(SCORES, na_action="ignore").astype("Int64")
         faults.add(unknown, name, f"Tiêu chí {i} có giá trị ngoài thang 2/1/0 (hoặc Rất hài lòng / Hài lòng / "
                    "Không hài lòng) (vocab.yaml: satisfaction).")
@@ -314,17 +331,39 @@ def _respondent_ids(submitted: pd.Series, scores: pd.DataFrame, comment: pd.Seri
     return pd.Series([f"KS-{h:016x}" for h in hashes], index=content.index, dtype="string")
 
 
+def _likert_scores(data: pd.DataFrame, names: list[str]) -> tuple[pd.DataFrame, dict[str, pd.Series]]:
+    """The scores (``Int64``) of the question columns ``names`` and, per question, its cells that are no answer
+    on the scale: :func:`~cchc_analysis.ingest.labels.map_vocab` (``likert``) of each column.
+
+    The columns are read together, as one column (each distinct answer is read once for the sheet),
+    when their cells are plain (:func:`~cchc_analysis.ingest.kit.plain_cells`); otherwise (a boolean:
+    ``True`` equals ``1`` as a distinct value but does not read the same) column by column.
+    """
+    if not names:
+        return pd.DataFrame(index=data.index), {}
+    block = data[names].to_numpy(dtype=object)
+    if not plain_cells(block):
+        read = [map_vocab(data[name], "likert") for name in names]
+        scores = {name: pd.to_numeric(mapped, errors="coerce").astype("Int64") for name, (mapped, _) in zip(names, read, strict=True)}
+        return pd.DataFrame(scores, index=data.index), {name: unknown for name, (_, unknown) in zip(names, read, strict=True)}
+    n = len(data)
+    mapped, unknown = map_vocab(pd.Series(block.ravel(order="F"), dtype=object), "likert")
+    numbers = pd.to_numeric(mapped, errors="coerce").astype("Int64").array
+    flags = unknown.to_numpy(dtype=bool)
+    scores = {name: pd.Series(numbers[k * n : (k + 1) * n], index=data.index) for k, name in enumerate(names)}
+    return (pd.DataFrame(scores, index=data.index),
+            {name: pd.Series(flags[k * n : (k + 1) * n], index=data.index) for k, name in enumerate(names)})
+
+
 def _typed_survey(table: SheetTable) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, str], pd.DataFrame]:
     """Type one questionnaire sheet: the respondents kept, their scores, question texts, quarantine."""
     data = table.data
     questions = {name: col for col, name in table.header.columns.items() if _is_question(name)}
     faults = Faults(data)
-    scores = pd.DataFrame(index=data.index)
-    for name in questions:
-        mapped, unknown = map_vocab(data[name], "likert")
-        scores[name] = pd.to_numeric(mapped, errors="coerce").astype("Int64")
-        faults.add(unknown, name, "Câu trả lời không thuộc thang 5 mức (Rất hài lòng … Rất không hài lòng, hoặc 1–5) "
-                   f"ở câu «{_question_text(table.header.labels[questions[name]])}» (vocab.yaml: likert).")
+    scores, unknown = _likert_scores(data, list(questions))
+    for name, col in questions.items():
+        faults.add(unknown[name], name, "Câu trả lời không thuộc thang 5 mức (Rất hài lòng … Rất không hài lòng, hoặc "
+                   f"1–5) ở câu «{_question_text(table.header.labels[col])}» (vocab.yaml: likert).")
     dates = parse_dates(_column(data, "submitted_at"))
     faults.add(dates.values.isna() & dates.problems.isna(), "submitted_at", "Thiếu thời gian gửi phiếu (Dấu thời gian).")
     _date_faults(faults, dates, _column(data, "submitted_at"), "submitted_at", "thời gian gửi phiếu")
@@ -358,7 +397,9 @@ def clean_survey(tables: list[SheetTable], ctx: CleanContext) -> KindResult:
     _count(result, tables, reads, people.loc[duplicate, "_sheet"], "survey")
     people = people[~duplicate]
     responses = pd.concat(answers, ignore_index=True)
-    responses = responses[responses["source"].isin(people["source"])]
+    kept = set(people["source"].to_numpy(dtype=object))
+    responses = responses[np.fromiter((s in kept for s in responses["source"].to_numpy(dtype=object)), bool,
+                                      len(responses))]
     types = {"aspect": "string", "question": "string", "score": "Int64"}
     result.tables["survey_responses"] = responses[RESPONSE_COLUMNS].astype(types).reset_index(drop=True)
     result.tables["survey_comments"] = people.loc[people["comment"].notna(), COMMENT_COLUMNS].reset_index(drop=True)
