@@ -29,7 +29,7 @@ from cchc_analysis.io import excel_safe
 from cchc_analysis.quality import QUARANTINE_COLUMNS
 
 __all__ = ["MASK", "Faults", "PatternSynonyms", "conflict_reason", "date_reason", "free_text", "mask_contacts",
-           "plain_cells", "settle_overlaps", "sources", "split_overlaps", "typed_sheets", "unknown_label_reason"]
+           "settle_overlaps", "sources", "split_overlaps", "typed_sheets", "unknown_label_reason"]
 
 # --- checks and quarantine ---
 
@@ -299,24 +299,6 @@ def merged_synonyms(extra: Mapping[str, str], table: Mapping[str, str]) -> Mappi
     if isinstance(table, PatternSynonyms):
         return PatternSynonyms({**extra, **table._exact}, table._resolve)
     return {**extra, **table}
-
-
-# --- columns read together ---
-
-_PLAIN_CELL_TYPES = frozenset({str, int, float, type(None)})
-
-
-def plain_cells(values: np.ndarray) -> bool:
-    """True when every cell is a ``str``, an ``int`` (not a ``bool``), a ``float`` or None.
-
-    Such cells that are equal as distinct values (``1`` and ``1.0``) read the same as codes and
-    labels, so columns of them can be read together as one column (each distinct value once);
-    ``True`` equals ``1`` but does not read the same.
-
-    >>> plain_cells(np.array(["Có", 1, 2.0, None], dtype=object)), plain_cells(np.array([True, 1], dtype=object))
-    (True, False)
-    """
-    return set(map(type, values.ravel())) <= _PLAIN_CELL_TYPES
 
 
 # --- overlaps between rows and sheets ---

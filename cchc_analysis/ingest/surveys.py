@@ -37,9 +37,9 @@ import pandas as pd
 from cchc_analysis.ingest.base import CleanContext, Header, Kind, KindResult, RawSheet, SheetTable
 from cchc_analysis.ingest.dates import ParsedDates, parse_dates
 from cchc_analysis.ingest.detect import MAX_SCAN_ROWS, _label_options, _merged_parents, find_header
-from cchc_analysis.ingest.kit import Faults, PatternSynonyms, date_reason, free_text, plain_cells, sources
+from cchc_analysis.ingest.kit import Faults, PatternSynonyms, date_reason, free_text, sources
 from cchc_analysis.ingest.labels import map_vocab
-from cchc_analysis.ingest.numbers import as_text
+from cchc_analysis.ingest.numbers import as_text, plain_cells
 from cchc_analysis.ingest.text import fold, fold_key
 from cchc_analysis.io import excel_safe
 from cchc_analysis.quality import SheetCounts
@@ -252,7 +252,7 @@ def _criteria(data: pd.DataFrame) -> list[tuple[pd.Series, pd.Series]]:
     (:func:`_criterion_cells`): the canonical values and the cells off the scale.
 
     The nine columns are read together, as one column, when their cells are plain
-    (:func:`~cchc_analysis.ingest.kit.plain_cells`), else column by column.
+    (:func:`~cchc_analysis.ingest.numbers.plain_cells`), else column by column.
     """
     cells = [_criterion_cells(_column(data, name)) for name in CRITERIA]
     arrays = [c.to_numpy(dtype=object) for c in cells]
@@ -336,7 +336,7 @@ def _likert_scores(data: pd.DataFrame, names: list[str]) -> tuple[pd.DataFrame, 
     on the scale: :func:`~cchc_analysis.ingest.labels.map_vocab` (``likert``) of each column.
 
     The columns are read together, as one column (each distinct answer is read once for the sheet),
-    when their cells are plain (:func:`~cchc_analysis.ingest.kit.plain_cells`); otherwise (a boolean:
+    when their cells are plain (:func:`~cchc_analysis.ingest.numbers.plain_cells`); otherwise (a boolean:
     ``True`` equals ``1`` as a distinct value but does not read the same) column by column.
     """
     if not names:
