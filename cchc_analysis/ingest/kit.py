@@ -134,6 +134,9 @@ class Faults:
         }, columns=QUARANTINE_COLUMNS)  # fmt: skip
 
 
+_MONTH_FIRST = r"^\s*(0?[1-9]|1[0-2])[/.-](1[3-9]|2\d|3[01])[/.-]\d{4}"  # a pattern for ``Series.str.match``
+
+
 def date_reason(label: str, problem: pd.Series, raw: pd.Series) -> pd.Series:
     """The Vietnamese reason for each bad date: unreadable, impossible, or probably month first.
 
@@ -163,7 +166,10 @@ def date_reason(label: str, problem: pd.Series, raw: pd.Series) -> pd.Series:
     swapped = (f"{label.capitalize()} không có thật nếu đọc theo ngày/tháng/năm; tệp có thể ghi tháng trước "
                "ngày (mm/dd/yyyy): không đoán, hãy xuất lại theo dd/mm/yyyy.")
     is_impossible = problem.eq("impossible").fillna(False).to_numpy(dtype=bool)
-    month_first = raw.astype(str).str.match(r"^\s*(0?[1-9]|1[0-2])[/.-](1[3-9]|2\d|3[01])[/.-]\d{4}").to_numpy(dtype=bool)
+    month_first = np.zeros(len(is_impossible), dtype=bool)  # only an impossible date can be month first
+    where = np.flatnonzero(is_impossible)
+    if len(where):
+        month_first[where] = raw.iloc[where].astype(str).str.match(_MONTH_FIRST).to_numpy(dtype=bool)
     reason = np.where(is_impossible, impossible, unreadable)
     reason = np.where(is_impossible & month_first, swapped, reason)
     return pd.Series(reason, index=problem.index, dtype="string")
