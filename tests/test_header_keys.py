@@ -127,3 +127,17 @@ def test_header_search_on_pattern_synonyms_and_merged_headers():
             assert got == _every_candidate(fresh, make())
             found += header is not None
     assert found > 40
+
+
+def test_window_encoding_is_the_encoding_of_its_rows():
+    from cchc_analysis.ingest.rows import sheet_encoding
+
+    rng = random.Random(12)
+    texts = ["Hå s¬", "Sôû Coâng Thöông", "Hồ sơ", "Trùc tuyÕn", "abc", "", "Ñaõ", "Lo¹i"]
+    for _ in range(300):
+        rows = [[rng.choice(texts) if rng.random() < 0.6 else rng.choice([None, 3, 2.5]) for _ in range(rng.randint(0, 4))]
+                for _ in range(rng.randint(1, 6))]
+        raw = RawSheet(Path("x.xlsx"), "S", rows, range(1, len(rows) + 1))
+        for top in range(len(rows)):
+            for depth in range(1, len(rows) - top + 1):
+                assert detect._window_encoding(raw, top, depth) == sheet_encoding(rows[top : top + depth])

@@ -31,8 +31,8 @@ from functools import cache
 from typing import Any
 
 from cchc_analysis.ingest.base import Header, RawSheet
-from cchc_analysis.ingest.rows import cell_text, sheet_encoding
-from cchc_analysis.ingest.text import fold_key
+from cchc_analysis.ingest.rows import cell_text
+from cchc_analysis.ingest.text import fold_key, legacy_of_joined
 from cchc_analysis.registry import load
 
 __all__ = ["by_structure", "find_header", "known_headers", "synonyms"]
@@ -144,9 +144,23 @@ def _row_texts(raw: RawSheet, r: int, encoding: str | None) -> list[str]:
     return raw.cache[key]
 
 
+def _window_encoding(raw: RawSheet, top: int, depth: int) -> str | None:
+    """:func:`~cchc_analysis.ingest.rows.sheet_encoding` of rows ``top..top+depth-1``, from each row's texts
+    joined once (cached: a row is part of several windows)."""
+    parts = []
+    for r in range(top, top + depth):
+        key = ("joined", r)
+        if key not in raw.cache:
+            texts = [v for v in raw.rows[r] if isinstance(v, str)]
+            raw.cache[key] = "\x1e".join(texts) if texts else None
+        if raw.cache[key] is not None:
+            parts.append(raw.cache[key])
+    return legacy_of_joined("\x1e".join(parts))
+
+
 def _merged_parents(raw: RawSheet, top: int, depth: int, width: int) -> list[list[str]]:
     """Texts of header rows ``top..top+depth-1`` with merged (or spanning) cells spread over their columns."""
-    enc = sheet_encoding(raw.rows[top : top + depth])
+    enc = _window_encoding(raw, top, depth)
     grid = [_row_texts(raw, top + d, enc) for d in range(depth)]
     grid = [row + [""] * (width - len(row)) if len(row) < width else list(row) for row in grid]
     spread = False
