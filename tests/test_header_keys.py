@@ -141,3 +141,15 @@ def test_window_encoding_is_the_encoding_of_its_rows():
         for top in range(len(rows)):
             for depth in range(1, len(rows) - top + 1):
                 assert detect._window_encoding(raw, top, depth) == sheet_encoding(rows[top : top + depth])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=12))
+def test_ascii_text_folds_as_by_decomposition(text):
+    import unicodedata
+
+    from cchc_analysis.ingest import text as T
+
+    decomposed = unicodedata.normalize("NFD", text.translate(T._STRIP_MARKS))
+    decomposed = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
+    assert T.fold(text) == T._NON_ALNUM_RE.sub(" ", decomposed.translate(T._STRIP_MARKS)).strip()
