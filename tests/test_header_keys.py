@@ -153,3 +153,27 @@ def test_ascii_text_folds_as_by_decomposition(text):
     decomposed = unicodedata.normalize("NFD", text.translate(T._STRIP_MARKS))
     decomposed = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
     assert T.fold(text) == T._NON_ALNUM_RE.sub(" ", decomposed.translate(T._STRIP_MARKS)).strip()
+
+
+def _value_column_every_phrase(key: str, section: str, default_year: str | None = None) -> str | None:
+    """The first version of ``finance.value_column``: every measure phrase tried on every key."""
+    years = set(finance._YEAR_RE.findall(key))
+    if len(years) > 1:
+        return None
+    year = years.pop() if years else default_year
+    if year is None:
+        return None
+    rest = finance._YEAR_RE.sub("", key)
+    for phrase, measure in finance._measure_phrases(section):
+        if phrase in rest and finance._FILLER_RE.fullmatch(rest.replace(phrase, "", 1)):
+            return f"{measure}_{year}"
+    return None
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["nam", "2021", "2024", "quyettoan", "dutoan", "du", "toan", "bienche", "comat", "th",
+                                 "trieudong", "x", "12", "soduocgiao", "kinhphi"]), max_size=5),
+       st.sampled_from(["budget_stages", "payroll_measures"]), st.sampled_from([None, "2025"]))
+def test_measure_columns_found_as_by_every_phrase(parts, section, default_year):
+    key = "".join(parts)
+    assert finance.value_column(key, section, default_year) == _value_column_every_phrase(key, section, default_year)
