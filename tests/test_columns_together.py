@@ -67,3 +67,10 @@ def test_criteria_read_together_match_each_criterion_alone():
             alone_mapped, alone_unknown = map_vocab(surveys._criterion_cells(surveys._column(data, name)), "satisfaction")
             pd.testing.assert_series_equal(mapped, alone_mapped, check_names=False)
             pd.testing.assert_series_equal(unknown, alone_unknown, check_names=False)
+
+
+def test_criterion_scores_are_the_mapped_scores():
+    mapped = pd.Series(["very_satisfied", None, "satisfied", "dissatisfied", "other"], dtype="string",
+                       index=pd.RangeIndex(4, 9))
+    expected = mapped.map(surveys.SCORES, na_action="ignore").astype("Int64")
+    pd.testing.assert_series_equal(surveys._criterion_scores(mapped), expected, check_names=False)

@@ -238,13 +238,15 @@ def _criterion_cells(values: pd.Series) -> pd.Series:
     >>> _criterion_cells(pd.Series(["2 điểm", "Điểm 1 khi tổng thời gian bằng quy định", 0, "Hài lòng"])).tolist()
     ['2', '1', 0, 'Hài lòng']
     """
-    def one(value: object) -> object:
-        if not isinstance(value, str):
-            return value
-        match = _POINTS_RE.match(fold(value))
-        return match.group(1) if match else value
+    return values.map(_criterion_cell, na_action="ignore")
 
-    return values.map(one, na_action="ignore")
+
+def _criterion_cell(value: object) -> object:
+    """One criterion cell as :func:`_criterion_cells` reads it."""
+    if not isinstance(value, str):
+        return value
+    match = _POINTS_RE.match(fold(value))
+    return match.group(1) if match else value
 
 
 def _criteria(data: pd.DataFrame) -> list[tuple[pd.Series, pd.Series]]:
@@ -252,17 +254,26 @@ def _criteria(data: pd.DataFrame) -> list[tuple[pd.Series, pd.Series]]:
     (:func:`_criterion_cells`): the canonical values and the cells off the scale.
 
     The nine columns are read together, as one column, when their cells are plain
-    (:func:`~cchc_analysis.ingest.numbers.plain_cells`), else column by column.
+    (:func:`~cchc_analysis.ingest.numbers.plain_cells`: each cell then reads as the same value whatever
+    type the column's cells would share), else column by column.
     """
-    cells = [_criterion_cells(_column(data, name)) for name in CRITERIA]
-    arrays = [c.to_numpy(dtype=object) for c in cells]
+    columns = [_column(data, name) for name in CRITERIA]
+    arrays = [c.to_numpy(dtype=object) for c in columns]
     if not all(plain_cells(a) for a in arrays):
-        return [map_vocab(c, "satisfaction") for c in cells]
+        return [map_vocab(_criterion_cells(c), "satisfaction") for c in columns]
+    arrays = [np.array([_criterion_cell(v) for v in a], dtype=object) for a in arrays]
     n = len(data)
     mapped, unknown = map_vocab(pd.Series(np.concatenate(arrays), dtype=object), "satisfaction")
     flags = unknown.to_numpy(dtype=bool)
     return [(mapped.iloc[k * n : (k + 1) * n].set_axis(data.index), pd.Series(flags[k * n : (k + 1) * n], index=data.index))
             for k in range(len(CRITERIA))]
+
+
+def _criterion_scores(mapped: pd.Series) -> pd.Series:
+    """The scores 2/1/0 (``Int64``) of canonical satisfaction values (NA when blank or another value)."""
+    values = mapped.to_numpy(dtype=object, na_value=None)
+    return pd.Series(pd.array([None if v is None else SCORES.get(v) for v in values], dtype="Int64"),
+                     index=mapped.index)
 
 
 def _typed_evaluations(table: SheetTable) -> tuple[pd.DataFrame, pd.DataFrame, int]:
@@ -286,7 +297,7 @@ def _typed_evaluations(table: SheetTable) -> tuple[pd.DataFrame, pd.DataFrame, i
     faults.add(dates.values.isna() & dates.problems.isna(), "evaluated_at", "Thiếu ngày đánh giá.")
     _date_faults(faults, dates, _column(data, "evaluated_at"), "evaluated_at", "ngày đánh giá")
     for i, (name, (mapped, unknown)) in enumerate(zip(CRITERIA, _criteria(data), strict=True), start=1):
-        out[name] = mapped.map(SCORES, na_action="ignore").astype("Int64")
+        out[name] = _criterion_scores(mapped)
         faults.add(unknown, name, f"Tiêu chí {i} có giá trị ngoài thang 2/1/0 (hoặc Rất hài lòng / Hài lòng / "
                    "Không hài lòng) (vocab.yaml: satisfaction).")
     return out[~faults.failed], faults.records(table), len(data)
