@@ -57,6 +57,21 @@ def test_faults_keep_the_first_failing_check_like_the_series_version():
         pd.testing.assert_series_equal(faults.reason, reference.reason)
         pd.testing.assert_series_equal(faults.column, reference.column)
         pd.testing.assert_series_equal(faults.failed, reference.reason.notna())
+        table = SheetTable(RawSheet(Path("t.xlsx"), "S", [], []), Header(rows=(0,), columns={}), data, pd.DataFrame())
+        pd.testing.assert_frame_equal(faults.records(table), _records(reference, data, table))
+
+
+def _records(reference: _SeriesFaults, data: pd.DataFrame, table: SheetTable) -> pd.DataFrame:
+    """The quarantine records as first made, from the reference's Series."""
+    from cchc_analysis.quality import QUARANTINE_COLUMNS
+
+    failed = reference.reason.notna()
+    column = reference.column[failed]
+    values = [data.at[i, c] if c in data.columns else None for i, c in zip(column.index, column, strict=True)]
+    return pd.DataFrame({
+        "file": table.file.name, "sheet": table.sheet, "row": data.loc[failed, "row"].to_numpy(),
+        "column": column.to_numpy(), "value": values, "reason": reference.reason[failed].to_numpy(),
+    }, columns=QUARANTINE_COLUMNS)  # fmt: skip
 
 
 def test_faults_records_name_the_failing_cells():

@@ -125,12 +125,13 @@ class Faults:
         pandas.DataFrame
             One record per failed row, with the raw value of the failing column.
         """
-        failed = self.failed
-        column = self.column[failed]
+        at = np.flatnonzero(~self._open)
+        column = pd.Series(self._column[at], index=self._index[at], dtype="string")
         values = [self.data.at[i, c] if c in self.data.columns else None for i, c in zip(column.index, column, strict=True)]
         return pd.DataFrame({
-            "file": table.file.name, "sheet": table.sheet, "row": self.data.loc[failed, "row"].to_numpy(),
-            "column": column.to_numpy(), "value": values, "reason": self.reason[failed].to_numpy(),
+            "file": table.file.name, "sheet": table.sheet, "row": self.data["row"].to_numpy()[at],
+            "column": column.to_numpy(), "value": values,
+            "reason": pd.Series(self._reason[at], dtype="string").to_numpy(),
         }, columns=QUARANTINE_COLUMNS)  # fmt: skip
 
 
