@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from functools import cache
+from itertools import chain
 from typing import Any
 
 from cchc_analysis.ingest.base import Header, RawSheet
@@ -248,7 +249,11 @@ def _label_keys(raw: RawSheet, top: int, depth: int) -> list[list[str]]:
     """:func:`fold_key` of every candidate label (cached: the same for every kind tried)."""
     key = ("keys", top, depth)
     if key not in raw.cache:
-        raw.cache[key] = [_path_keys(path) if path else [] for path in _label_paths(raw, top, depth)]
+        paths = _label_paths(raw, top, depth)
+        if depth == 1:  # one text per column
+            raw.cache[key] = [[fold_key(path[0])] if path else [] for path in paths]
+        else:
+            raw.cache[key] = [_path_keys(path) if path else [] for path in paths]
     return raw.cache[key]
 
 
@@ -345,7 +350,7 @@ def _candidates(raw: RawSheet, max_depth: int) -> tuple[list[tuple[int, int, lis
                 if top + depth > len(raw.rows):
                     break
                 keys = _label_keys(raw, top, depth)
-                every = frozenset(k for options in keys for k in options)
+                every = frozenset(chain.from_iterable(keys))
                 every_key |= every
                 candidates.append((top, depth, keys, every))
         raw.cache[cache_key] = (candidates, every_key)
