@@ -28,11 +28,12 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from functools import cache
+from itertools import chain
 from typing import Any
 
 from cchc_analysis.ingest.base import Header, RawSheet
-from cchc_analysis.ingest.rows import cell_text, sheet_encoding
-from cchc_analysis.ingest.text import fold_key
+from cchc_analysis.ingest.rows import cell_text
+from cchc_analysis.ingest.text import fold_key, legacy_of_joined
 from cchc_analysis.registry import load
 
 __all__ = ["by_structure", "find_header", "known_headers", "synonyms"]
@@ -144,9 +145,23 @@ def _row_texts(raw: RawSheet, r: int, encoding: str | None) -> list[str]:
     return raw.cache[key]
 
 
+def _window_encoding(raw: RawSheet, top: int, depth: int) -> str | None:
+    """:func:`~cchc_analysis.ingest.rows.sheet_encoding` of rows ``top..top+depth-1``, from each row's texts
+    joined once (cached: a row is part of several windows)."""
+    parts = []
+    for r in range(top, top + depth):
+        key = ("joined", r)
+        if key not in raw.cache:
+            texts = [v for v in raw.rows[r] if isinstance(v, str)]
+            raw.cache[key] = "\x1e".join(texts) if texts else None
+        if raw.cache[key] is not None:
+            parts.append(raw.cache[key])
+    return legacy_of_joined("\x1e".join(parts))
+
+
 def _merged_parents(raw: RawSheet, top: int, depth: int, width: int) -> list[list[str]]:
     """Texts of header rows ``top..top+depth-1`` with merged (or spanning) cells spread over their columns."""
-    enc = sheet_encoding(raw.rows[top : top + depth])
+    enc = _window_encoding(raw, top, depth)
     grid = [_row_texts(raw, top + d, enc) for d in range(depth)]
     grid = [row + [""] * (width - len(row)) if len(row) < width else list(row) for row in grid]
     spread = False
@@ -174,11 +189,38 @@ def _merged_parents(raw: RawSheet, top: int, depth: int, width: int) -> list[lis
 
 def _labels(grid: list[list[str]], col: int) -> list[str]:
     """Candidate labels of a column: the deepest text, then longer paths, longest last."""
+    return _path_labels(_path(grid, col))
+
+
+def _path(grid: list[list[str]], col: int) -> list[str]:
+    """The texts of a column from the top header row down, a text repeated below itself (merged) once."""
     path: list[str] = []
     for row in grid:
         if row[col] and (not path or path[-1] != row[col]):
             path.append(row[col])
+    return path
+
+
+def _path_labels(path: list[str]) -> list[str]:
+    """The labels of a column's path: the deepest text, then longer paths, longest last."""
     return [" ".join(path[i:]) for i in range(len(path) - 1, -1, -1)]
+
+
+def _path_keys(path: list[str]) -> list[str]:
+    """:func:`fold_key` of each of :func:`_path_labels` (``path``'s labels), without folding them again.
+
+    A label is its texts joined by spaces, and a space never changes how the texts on either side of it
+    fold (:func:`fold_key` of ``"a b"`` is ``fold_key("a") + fold_key("b")``): each text is folded once
+    (cached) and the keys of the longer labels are concatenations.
+    """
+    if len(path) == 1:
+        return [fold_key(path[0])]
+    keys: list[str] = []
+    joined = ""
+    for text in reversed(path):
+        joined = fold_key(text) + joined
+        keys.append(joined)
+    return keys
 
 
 def _match(keys: list[str], table: Mapping[str, str]) -> str | None:
@@ -190,11 +232,28 @@ def _match(keys: list[str], table: Mapping[str, str]) -> str | None:
     return None
 
 
+def _label_paths(raw: RawSheet, top: int, depth: int) -> list[list[str]]:
+    """:func:`_path` of every column for a header at ``top`` spanning ``depth`` rows (cached)."""
+    key = ("paths", top, depth)
+    if key not in raw.cache:
+        width = max((len(raw.rows[top + d]) for d in range(depth)), default=0)
+        grid = _merged_parents(raw, top, depth, width) if width else []
+        if depth == 1:
+            raw.cache[key] = [[text] if text else [] for text in grid[0]] if grid else []
+        else:
+            raw.cache[key] = [_path(grid, col) for col in range(width)]
+    return raw.cache[key]
+
+
 def _label_keys(raw: RawSheet, top: int, depth: int) -> list[list[str]]:
     """:func:`fold_key` of every candidate label (cached: the same for every kind tried)."""
     key = ("keys", top, depth)
     if key not in raw.cache:
-        raw.cache[key] = [[fold_key(o) for o in options] for options in _label_options(raw, top, depth)]
+        paths = _label_paths(raw, top, depth)
+        if depth == 1:  # one text per column
+            raw.cache[key] = [[fold_key(path[0])] if path else [] for path in paths]
+        else:
+            raw.cache[key] = [_path_keys(path) if path else [] for path in paths]
     return raw.cache[key]
 
 
@@ -202,9 +261,7 @@ def _label_options(raw: RawSheet, top: int, depth: int) -> list[list[str]]:
     """Candidate labels of every column for a header at ``top`` spanning ``depth`` rows (cached)."""
     key = ("labels", top, depth)
     if key not in raw.cache:
-        width = max((len(raw.rows[top + d]) for d in range(depth)), default=0)
-        grid = _merged_parents(raw, top, depth, width) if width else []
-        raw.cache[key] = [_labels(grid, col) for col in range(width)]
+        raw.cache[key] = [_path_labels(path) for path in _label_paths(raw, top, depth)]
     return raw.cache[key]
 
 
@@ -244,31 +301,30 @@ def find_header(raw: RawSheet, table: Mapping[str, str], max_depth: int = 3) -> 
     columns must match. A numbering row right below it (``1 2 3 …`` or ``(1) (2) …``) is attached
     as ``skip_rows``.
 
+    The candidate headers and their label keys are the sheet's (:func:`_candidates`, shared by every
+    kind tried); each kind looks up every distinct key once (:func:`_hits`). A kind naming fewer than
+    two canonical columns among all the keys cannot have a header and is passed over at once; a
+    candidate whose keys name no more columns than the best so far is passed over without scoring.
+
     Returns
     -------
     Header or None
     """
+    candidates, every_key = _candidates(raw, max_depth)
+    hits = _hits(every_key, table)
+    if len(set(hits.values())) < 2:  # no candidate header can match two columns
+        return None
     best: tuple[int, int] | None = None
     best_score = 1
-    limit = min(len(raw.rows), MAX_SCAN_ROWS)
-    hits: dict[str, str | None] = {}  # folded key -> canonical name (or None) in ``table``
-    lookup = table.get
-    for top in range(limit):
-        if _filled(raw.rows[top]) < 2:
+    for top, depth, keys, every in candidates:
+        found = every & hits.keys()
+        # at most as many columns as distinct names among all the candidate keys: most candidate
+        # headers (data rows, titles) name none or one, and are passed over without a closer look
+        if len(found) <= best_score or len({hits[k] for k in found}) <= best_score:
             continue
-        for depth in range(1, max_depth + 1):
-            if top + depth > len(raw.rows):
-                break
-            every = _all_keys(raw, top, depth)
-            for key in every - hits.keys():
-                hits[key] = lookup(key) or None
-            # at most as many columns as distinct names among all the candidate keys: most candidate
-            # headers (data rows, titles) name none or one, and are passed over without a closer look
-            if len({hits[k] for k in every} - {None}) <= best_score:
-                continue
-            score = _score(_label_keys(raw, top, depth), hits)
-            if score > best_score:
-                best, best_score = (top, depth), score
+        score = _score(keys, hits)
+        if score > best_score:
+            best, best_score = (top, depth), score
     if best is None:
         return None
     header = _header_at(raw, *best, table)
@@ -277,12 +333,38 @@ def find_header(raw: RawSheet, table: Mapping[str, str], max_depth: int = 3) -> 
     return header
 
 
-def _all_keys(raw: RawSheet, top: int, depth: int) -> set[str]:
-    """Every candidate label key of every column of a header at ``top`` spanning ``depth`` rows (cached)."""
-    key = ("all keys", top, depth)
-    if key not in raw.cache:
-        raw.cache[key] = {k for options in _label_keys(raw, top, depth) for k in options}
-    return raw.cache[key]
+def _candidates(raw: RawSheet, max_depth: int) -> tuple[list[tuple[int, int, list[list[str]], frozenset[str]]], set[str]]:
+    """Every candidate header of a sheet, in search order, and every key they hold (cached per sheet).
+
+    A candidate is ``(top, depth, label keys per column, all its keys)``: each of the first
+    :data:`MAX_SCAN_ROWS` rows with at least two filled cells, as the top of one to ``max_depth`` rows.
+    """
+    cache_key = ("candidates", max_depth)
+    if cache_key not in raw.cache:
+        candidates = []
+        every_key: set[str] = set()
+        for top in range(min(len(raw.rows), MAX_SCAN_ROWS)):
+            if _filled(raw.rows[top]) < 2:
+                continue
+            for depth in range(1, max_depth + 1):
+                if top + depth > len(raw.rows):
+                    break
+                keys = _label_keys(raw, top, depth)
+                every = frozenset(chain.from_iterable(keys))
+                every_key |= every
+                candidates.append((top, depth, keys, every))
+        raw.cache[cache_key] = (candidates, every_key)
+    return raw.cache[cache_key]
+
+
+def _hits(keys: set[str], table: Mapping[str, str]) -> dict[str, str]:
+    """The keys of ``keys`` that ``table`` names a canonical column for, with that name (as ``table.get``)."""
+    found = getattr(table, "found", None)
+    if found is not None:  # a PatternSynonyms: exact spellings at once, its patterns key by key
+        return found(keys)
+    if isinstance(table, dict):
+        return {k: hit for k in keys & table.keys() if (hit := table[k])}
+    return {k: hit for k in keys if (hit := table.get(k))}
 
 
 def _score(keys: list[list[str]], hits: Mapping[str, str | None]) -> int:
@@ -291,7 +373,7 @@ def _score(keys: list[list[str]], hits: Mapping[str, str | None]) -> int:
     found = set()
     for options in keys:
         for k in options:
-            if hit := hits[k]:
+            if hit := hits.get(k):
                 found.add(hit)
                 break
     return len(found)

@@ -105,7 +105,8 @@ def tables(extracts: list[pd.DataFrame | None], kept_sources: pd.Series) -> dict
     if not frames:
         return {"dossier_events": schemas.empty("dossier_events"), "dossier_facts": schemas.empty("dossier_facts")}
     rows = pd.concat(frames, ignore_index=True)
-    rows = rows[rows["source"].isin(set(kept_sources.astype(str))).to_numpy(dtype=bool)]
+    kept = set(kept_sources.astype(str).to_numpy(dtype=object))
+    rows = rows[np.fromiter((source in kept for source in rows["source"].to_numpy(dtype=object)), bool, len(rows))]
     events = []
     for column, event in (("supplement_requested_at", "supplement_requested"),
                           ("supplement_completed_at", "supplement_completed"), ("complaint_at", "complaint")):

@@ -86,6 +86,13 @@ def _measure_phrases(section: str) -> tuple[tuple[str, str], ...]:
     return tuple(sorted(pairs, key=lambda p: (-len(p[0]), p[0])))
 
 
+@cache
+def _measure_finder(section: str) -> re.Pattern[str]:
+    """A pattern found in a key exactly when one of the section's measure phrases is in it."""
+    phrases = [phrase for phrase, _ in _measure_phrases(section)]
+    return re.compile("|".join(map(re.escape, phrases))) if phrases else re.compile(r"(?!)")
+
+
 def value_column(key: str, section: str, default_year: str | None = None) -> str | None:
     """The canonical name (``measure_year``) of a value column, from its folded header key.
 
@@ -105,13 +112,16 @@ def value_column(key: str, section: str, default_year: str | None = None) -> str
     >>> value_column(fold_key("Dự toán"), "budget_stages", "2026"), value_column("nam2021", "budget_stages")
     ('plan_2026', None)
     """
-    years = set(_YEAR_RE.findall(key))
+    named = _YEAR_RE.findall(key)
+    years = set(named)
     if len(years) > 1:
         return None
     year = years.pop() if years else default_year
     if year is None:
         return None
-    rest = _YEAR_RE.sub("", key)
+    rest = _YEAR_RE.sub("", key) if named else key
+    if not _measure_finder(section).search(rest):  # no measure phrase at all
+        return None
     for phrase, measure in _measure_phrases(section):
         if phrase in rest and _FILLER_RE.fullmatch(rest.replace(phrase, "", 1)):
             return f"{measure}_{year}"

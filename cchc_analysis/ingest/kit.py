@@ -54,8 +54,21 @@ class Faults:
 
     def __init__(self, data: pd.DataFrame) -> None:
         self.data = data
-        self.column = pd.Series(pd.NA, index=data.index, dtype="string")
-        self.reason = pd.Series(pd.NA, index=data.index, dtype="string")
+        self._index = data.index
+        # per row: the failing column and the reason (None: no fault yet), and whether the row is still open
+        self._column = np.full(len(data), None, dtype=object)
+        self._reason = np.full(len(data), None, dtype=object)
+        self._open = np.ones(len(data), dtype=bool)
+
+    @property
+    def column(self) -> pd.Series:
+        """Per row, the column of its first failing check (``string``; NA when none or for the row as a whole)."""
+        return pd.Series(self._column, index=self._index, dtype="string")
+
+    @property
+    def reason(self) -> pd.Series:
+        """Per row, the reason of its first failing check (``string``; NA when none)."""
+        return pd.Series(self._reason, index=self._index, dtype="string")
 
     def add(self, mask: pd.Series, column: str | None, reason: str | pd.Series) -> None:
         """Record ``reason`` (one text, or one per row) for the rows of ``mask`` without a fault yet.
@@ -69,16 +82,35 @@ class Faults:
         reason : str or pandas.Series
             The reason shown to analysts.
         """
-        new = mask.fillna(False).astype(bool) & self.reason.isna()
+        new = self._rows(mask) & self._open
         if not new.any():
             return
-        self.column[new] = column
-        self.reason[new] = reason[new] if isinstance(reason, pd.Series) else reason
+        self._column[new] = column
+        if isinstance(reason, pd.Series):
+            if not reason.index.equals(self._index):  # aligned on the labels, as pandas would
+                reason = reason.reindex(self._index)
+            values = reason.to_numpy(dtype=object)[new]
+            missing = pd.isna(values)  # a row given no reason stays open
+            self._reason[new] = np.where(missing, None, values)
+            self._open[new] = missing
+        elif pd.isna(reason):
+            self._reason[new] = None
+        else:
+            self._reason[new] = reason
+            self._open[new] = False
+
+    def _rows(self, mask: pd.Series) -> np.ndarray:
+        """``mask`` as a boolean array over the rows (NA as False; a mask on other labels aligned on them)."""
+        if not mask.index.equals(self._index):
+            mask = mask.reindex(self._index)
+        if mask.dtype == bool:
+            return mask.to_numpy()
+        return mask.fillna(False).astype(bool).to_numpy()
 
     @property
     def failed(self) -> pd.Series:
         """Mask of the rows that failed a check."""
-        return self.reason.notna()
+        return pd.Series(~self._open, index=self._index)
 
     def records(self, table: SheetTable) -> pd.DataFrame:
         """The failed rows as quarantine records (``QUARANTINE_COLUMNS``) of ``table``.
@@ -93,13 +125,17 @@ class Faults:
         pandas.DataFrame
             One record per failed row, with the raw value of the failing column.
         """
-        failed = self.failed
-        column = self.column[failed]
+        at = np.flatnonzero(~self._open)
+        column = pd.Series(self._column[at], index=self._index[at], dtype="string")
         values = [self.data.at[i, c] if c in self.data.columns else None for i, c in zip(column.index, column, strict=True)]
         return pd.DataFrame({
-            "file": table.file.name, "sheet": table.sheet, "row": self.data.loc[failed, "row"].to_numpy(),
-            "column": column.to_numpy(), "value": values, "reason": self.reason[failed].to_numpy(),
+            "file": table.file.name, "sheet": table.sheet, "row": self.data["row"].to_numpy()[at],
+            "column": column.to_numpy(), "value": values,
+            "reason": pd.Series(self._reason[at], dtype="string").to_numpy(),
         }, columns=QUARANTINE_COLUMNS)  # fmt: skip
+
+
+_MONTH_FIRST = r"^\s*(0?[1-9]|1[0-2])[/.-](1[3-9]|2\d|3[01])[/.-]\d{4}"  # a pattern for ``Series.str.match``
 
 
 def date_reason(label: str, problem: pd.Series, raw: pd.Series) -> pd.Series:
@@ -131,7 +167,10 @@ def date_reason(label: str, problem: pd.Series, raw: pd.Series) -> pd.Series:
     swapped = (f"{label.capitalize()} không có thật nếu đọc theo ngày/tháng/năm; tệp có thể ghi tháng trước "
                "ngày (mm/dd/yyyy): không đoán, hãy xuất lại theo dd/mm/yyyy.")
     is_impossible = problem.eq("impossible").fillna(False).to_numpy(dtype=bool)
-    month_first = raw.astype(str).str.match(r"^\s*(0?[1-9]|1[0-2])[/.-](1[3-9]|2\d|3[01])[/.-]\d{4}").to_numpy(dtype=bool)
+    month_first = np.zeros(len(is_impossible), dtype=bool)  # only an impossible date can be month first
+    where = np.flatnonzero(is_impossible)
+    if len(where):
+        month_first[where] = raw.iloc[where].astype(str).str.match(_MONTH_FIRST).to_numpy(dtype=bool)
     reason = np.where(is_impossible, impossible, unreadable)
     reason = np.where(is_impossible & month_first, swapped, reason)
     return pd.Series(reason, index=problem.index, dtype="string")
@@ -211,6 +250,34 @@ class PatternSynonyms(Mapping[str, str]):
                 self._resolved[key] = self._resolve(key)
             hit = self._resolved[key]
         return hit or default
+
+    def found(self, keys: set[str]) -> dict[str, str]:
+        """The keys of ``keys`` that name a canonical column, with that name (``get`` of each, at once).
+
+        The exact spellings are looked up as a set; only the other keys go through ``resolve``.
+
+        >>> PatternSynonyms({"stt": "seq"}, lambda key: "y" if key.endswith("2021") else None).found(
+        ...     {"stt", "nam2021", "abc"}) == {"stt": "seq", "nam2021": "y"}
+        True
+        """
+        exact = self._exact
+        if not isinstance(exact, dict):
+            return {k: hit for k in keys if (hit := self.get(k))}
+        out: dict[str, str] = {}
+        rest = keys - exact.keys()
+        for k in keys & exact.keys():
+            hit = exact[k]
+            if hit is None:
+                rest.add(k)
+            elif hit:
+                out[k] = hit
+        resolved, resolve = self._resolved, self._resolve
+        for k in rest:
+            if k not in resolved:
+                resolved[k] = resolve(k)
+            if hit := resolved[k]:
+                out[k] = hit
+        return out
 
     def __getitem__(self, key: str) -> str:
         hit = self.get(key)

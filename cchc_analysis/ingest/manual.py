@@ -188,10 +188,12 @@ def match_indicator(text: object) -> tuple[str | None, str | None]:
     key = _folded(str(text))
     if not key:
         return None, "Thiếu tên chỉ tiêu."
-    nearest = "; ".join(f"«{t}»" for t in nearest_titles(str(text)))
+    def nearest() -> str:  # the nearest titles, worded only for a refusal
+        return "; ".join(f"«{t}»" for t in nearest_titles(str(text)))
+
     for phrase, reason in _excluded():
         if f" {phrase} " in f" {key} ":
-            return None, f"{reason} Tên gần nhất trong danh mục: {nearest}."
+            return None, f"{reason} Tên gần nhất trong danh mục: {nearest()}."
     names = _names()
     found = {ind for name, ind in names if name == key}
     if not found:
@@ -205,8 +207,8 @@ def match_indicator(text: object) -> tuple[str | None, str | None]:
         return found.pop(), None
     if len(found) > 1:
         return None, (f"Tên chỉ tiêu khớp với nhiều chỉ tiêu ({', '.join(sorted(found))}): ghi đúng tên một chỉ "
-                      f"tiêu. Tên gần nhất trong danh mục: {nearest}.")
-    return None, (f"Tên chỉ tiêu không có trong danh mục chỉ tiêu của Chương trình; tên gần nhất: {nearest}. "
+                      f"tiêu. Tên gần nhất trong danh mục: {nearest()}.")
+    return None, (f"Tên chỉ tiêu không có trong danh mục chỉ tiêu của Chương trình; tên gần nhất: {nearest()}. "
                   "Sửa lại cho đúng tên (hoặc ghi mã chỉ tiêu).")
 
 

@@ -15,7 +15,7 @@ import re
 import numpy as np
 import pandas as pd
 
-__all__ = ["as_int", "as_text", "code_text", "format_vn", "parse_numbers", "text_series"]
+__all__ = ["as_int", "as_text", "code_text", "format_vn", "parse_numbers", "plain_cells", "text_series"]
 
 def _text_of(value: object) -> object:
     if isinstance(value, str):
@@ -35,9 +35,12 @@ def as_text(values: pd.Series) -> pd.Series:
     >>> as_text(pd.Series(["00123", 123.0, None, 2.5], dtype=object)).tolist()
     ['00123', '123', <NA>, '2.5']
     """
-    if pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
-        return text_series(values.to_numpy(dtype=object), values.index)
-    return text_series(values.map(_text_of, na_action="ignore").to_numpy(dtype=object), values.index)
+    cells = values.to_numpy(dtype=object)
+    if len(cells) > 256 and pd.api.types.infer_dtype(cells, skipna=True) in ("string", "empty"):
+        return text_series(cells, values.index)
+    blank = pd.isna(cells)
+    return text_series(np.array([None if na else _text_of(v) for v, na in zip(cells, blank, strict=True)], dtype=object),
+                       values.index)
 
 
 def text_series(values: np.ndarray, index: pd.Index) -> pd.Series:
@@ -52,6 +55,23 @@ def text_series(values: np.ndarray, index: pd.Index) -> pd.Series:
     return pd.Series(pd.arrays.ArrowStringArray(array), index=index, copy=False)
 
 
+_PLAIN_CELL_TYPES = frozenset({str, int, float, type(None)})
+
+
+def plain_cells(values: np.ndarray) -> bool:
+    """True when every cell is a ``str``, an ``int`` (not a ``bool``), a ``float`` or None.
+
+    Such cells that are equal as distinct values (``1`` and ``1.0``) read the same as codes, labels and
+    numbers, so a column (or several columns together) of them can be read once per distinct value;
+    ``True`` equals ``1`` but does not read the same.
+
+    >>> plain_cells(np.array(["Có", 1, 2.0, None], dtype=object)), plain_cells(np.array([True, 1], dtype=object))
+    (True, False)
+    """
+    return set(map(type, values.ravel())) <= _PLAIN_CELL_TYPES
+
+
+_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
 #: A whole number written as text: plain digits, or thousands grouped by ``.`` or by ``,`` (not both).
 _WHOLE_TEXT = re.compile(r"-?(?:\d+|\d{1,3}(?:\.\d{3})+|\d{1,3}(?:,\d{3})+)")
 
@@ -84,6 +104,16 @@ def as_int(values: pd.Series, blank: int | None = None) -> tuple[pd.Series, pd.S
             return blank
         return int(digits) if _WHOLE_TEXT.fullmatch(text) else pd.NA
 
+    cells = values.to_numpy(dtype=object)
+    if plain_cells(cells):  # each distinct cell read once
+        codes, uniques = pd.factorize(cells, use_na_sentinel=True)
+        read = [one(u) for u in uniques] + [blank]
+        if all(r is None or r is pd.NA or _INT64_MIN <= r <= _INT64_MAX for r in read):
+            missing = np.array([r is None or r is pd.NA for r in read], dtype=bool)
+            whole = np.array([0 if m else r for r, m in zip(read, missing, strict=True)], dtype="int64")
+            empty = np.array([isinstance(u, str) and not u.strip() for u in uniques] + [True], dtype=bool)
+            numbers = pd.Series(pd.arrays.IntegerArray(whole[codes], missing[codes]), index=values.index)
+            return numbers, pd.Series(missing[codes] & ~(empty[codes] & (blank is None)), index=values.index)
     numbers = pd.Series([one(v) for v in values], index=values.index, dtype="Int64")
     blank_cells = values.isna() | values.map(lambda v: isinstance(v, str) and not v.strip())
     return numbers, numbers.isna() & ~(blank_cells & (blank is None))
@@ -129,11 +159,12 @@ def parse_numbers(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     >>> numbers.tolist(), bad.tolist()
     ([1234.5, 12.0, nan, nan, 7.0], [False, False, False, True, False])
     """
-    table = {u: _number(u) for u in pd.unique(values.dropna())}
-    parsed = values.map(table, na_action="ignore")
-    bad = parsed.eq("bad").fillna(False).astype(bool)
-    numbers = pd.to_numeric(parsed.where(~bad), errors="coerce").astype("float64")
-    return numbers, bad
+    codes, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=True)
+    parsed = [_number(u) for u in uniques]  # each distinct value once; blank cells take the last slot
+    numbers = np.array([p if isinstance(p, float) else np.nan for p in parsed] + [np.nan], dtype="float64")
+    bad = np.array([p == "bad" for p in parsed] + [False], dtype=bool)
+    return (pd.Series(numbers[codes], index=values.index, name=values.name),
+            pd.Series(bad[codes], index=values.index, name=values.name))
 
 
 def format_vn(value: float) -> str:

@@ -130,16 +130,20 @@ def _typed(table: SheetTable) -> tuple[pd.DataFrame, pd.DataFrame]:
         faults.add(raw.isna(), col, f"Thiếu điểm nhóm {gid}.")
         faults.add(bad, col, f"Điểm nhóm {gid} không phải là số.")
         faults.add(numbers < 0, col, f"Điểm nhóm {gid} là số âm.")
-        faults.add(numbers > top + 1e-9, col, numbers.map(
-            lambda v, g=gid, t=top: f"Điểm nhóm {g} ({_vn(v)}) vượt điểm tối đa của nhóm ({_vn(t)}).",
-            na_action="ignore").astype("string"))
+        above = numbers > top + 1e-9
+        if above.any():
+            faults.add(above, col, pd.Series(
+                [f"Điểm nhóm {gid} ({_vn(v)}) vượt điểm tối đa của nhóm ({_vn(top)})." if v > top + 1e-9 else None
+                 for v in numbers.tolist()], index=data.index, dtype="string"))
         out[gid] = numbers
         total = total + numbers.fillna(0.0)
     given, bad_total = parse_numbers(_col(data, "total"))
     faults.add(bad_total, "total", "Tổng điểm không phải là số.")
     off = given.notna() & ((given - total).abs() > total_tolerance())
-    faults.add(off, "total", pd.Series([f"Tổng điểm ({_vn(g)}) khác tổng điểm sáu nhóm ({_vn(round(t, 2))})."
-                                        for g, t in zip(given, total, strict=True)], index=data.index, dtype="string"))
+    if off.any():
+        faults.add(off, "total", pd.Series([f"Tổng điểm ({_vn(g)}) khác tổng điểm sáu nhóm ({_vn(round(t, 2))})."
+                                            for g, t in zip(given, total, strict=True)], index=data.index,
+                                           dtype="string"))
     out["total"] = given.fillna(total)
     out["period"] = period.label if period else None
     out["period_start"] = pd.Timestamp(period.start) if period else pd.NaT

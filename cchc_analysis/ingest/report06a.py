@@ -31,6 +31,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+import numpy as np
 import pandas as pd
 
 from cchc_analysis.ingest.base import CleanContext, Header, Kind, KindResult, RawSheet, SheetTable
@@ -182,15 +183,15 @@ def _group_kind(header: Header, groups: pd.Series | None = None) -> str:
 
 def _counts(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series, pd.Series]:
     """Integer counts, the first bad column per row (or NA), and its raw value."""
-    out = pd.DataFrame(index=frame.index)
-    bad_column = pd.Series(pd.NA, index=frame.index, dtype="string")
+    columns = {}
+    first_bad = np.full(len(frame), None, dtype=object)
     for name in REPORT06A_COUNTS:
         raw = frame[name] if name in frame.columns else pd.Series(None, index=frame.index, dtype=object)
         numbers, bad = as_int(raw, blank=0)
-        bad = bad | (numbers < 0).fillna(False)
-        bad_column = bad_column.mask(bad & bad_column.isna(), name)
-        out[name] = numbers
-    return out, bad_column, frame
+        bad = bad.to_numpy(dtype=bool) | (numbers.to_numpy(dtype="float64", na_value=np.nan) < 0)
+        first_bad[bad & (first_bad == None)] = name  # noqa: E711 - elementwise test of an object array
+        columns[name] = numbers
+    return pd.DataFrame(columns, index=frame.index), pd.Series(first_bad, index=frame.index, dtype="string"), frame
 
 
 def _sections(layout: pd.DataFrame) -> pd.DataFrame:
@@ -216,22 +217,25 @@ def _check_sums(table: SheetTable, counts: pd.DataFrame, sections: pd.DataFrame,
     if layout.empty:
         return records
     layout_counts, _, _ = _counts(layout)
-    for i, row in layout.iterrows():
-        if row["role"] == "total":
-            members = pd.Series(True, index=counts.index)
+    # the data rows' counts (a blank or bad count adds nothing) and the counts each layout row states
+    values = np.column_stack([counts[name].fillna(0).to_numpy(dtype="int64") for name in REPORT06A_COUNTS])
+    stated_counts = [layout_counts[name].to_numpy(dtype=object, na_value=None) for name in REPORT06A_COUNTS]
+    positions = position.to_numpy()
+    for at, (i, role, row_number) in enumerate(zip(layout.index, layout["role"], layout["row"], strict=True)):
+        if role == "total":
+            sums = values.sum(axis=0)
             what = "Dòng tổng cộng"
         else:
             k = int(sections.index.get_loc(i))
-            members = position == k
+            sums = values[positions == k].sum(axis=0)
             what = f"Dòng mục «{sections.at[i, 'label']}»"
-        sums = counts[members].sum()
-        for name in REPORT06A_COUNTS:
-            stated = layout_counts.at[i, name]
-            if pd.isna(stated) or int(stated) == int(sums[name]):
+        for j, name in enumerate(REPORT06A_COUNTS):
+            stated = stated_counts[j][at]
+            if stated is None or int(stated) == int(sums[j]):
                 continue
             records.append(QuarantineRecord(
-                table.file.name, table.sheet, int(row["row"]), name, int(stated),
-                f"{what} ghi {int(stated)} ở cột ({FORM_COLUMNS[name]}) nhưng cộng các dòng được {int(sums[name])}: "
+                table.file.name, table.sheet, int(row_number), name, int(stated),
+                f"{what} ghi {int(stated)} ở cột ({FORM_COLUMNS[name]}) nhưng cộng các dòng được {int(sums[j])}: "
                 "biểu không khớp, kiểm tra lại số liệu.",
             ))  # fmt: skip
     return records

@@ -234,6 +234,6 @@ def _frame(body: list[list[Any]], idx: list[int], numbers: Sequence[int], mapped
         if name in columns:  # the same canonical column twice: keep the first filled value
             values = np.where(pd.isna(columns[name]), values, columns[name])
         columns[name] = values
-    frame = pd.DataFrame({k: pd.Series(v, dtype=object, copy=False) for k, v in columns.items()})
-    frame["row"] = np.asarray(numbers, dtype="int64")[positions]
-    return frame
+    frame = {k: pd.Series(v, dtype=object, copy=False) for k, v in columns.items()}
+    frame["row"] = pd.Series(np.asarray(numbers, dtype="int64")[positions])  # last (or in place), as a column set
+    return pd.DataFrame(frame)

@@ -39,7 +39,7 @@ from cchc_analysis.ingest.dates import ParsedDates, parse_dates
 from cchc_analysis.ingest.detect import MAX_SCAN_ROWS, _label_options, _merged_parents, find_header
 from cchc_analysis.ingest.kit import Faults, PatternSynonyms, date_reason, free_text, sources
 from cchc_analysis.ingest.labels import map_vocab
-from cchc_analysis.ingest.numbers import as_text
+from cchc_analysis.ingest.numbers import as_text, plain_cells
 from cchc_analysis.ingest.text import fold, fold_key
 from cchc_analysis.io import excel_safe
 from cchc_analysis.quality import SheetCounts
@@ -74,13 +74,33 @@ _ENUMERATOR_RE = re.compile(r"^(?:phan|nhom|yeuto|linhvuc|muc)?(?:[ivx]{1,4}|\d{
 
 def _guess_question(key: str) -> str | None:
     """For header finding: a folded header that starts with an aspect wording (after an enumerator such
-    as ``I.`` or ``Phần 2``) and goes on."""
-    starts = dict.fromkeys((0, _ENUMERATOR_RE.match(key).end()))
-    for phrase, aspect in _aspect_phrases()[1]:
-        for start in starts:
-            if key.startswith(phrase, start) and len(key) > start + len(phrase):
-                return f"{aspect}|{key}"
-    return None
+    as ``I.`` or ``Phần 2``) and goes on.
+
+    The wordings are tried longest first (:func:`_aspect_phrases`); only those sharing the key's first
+    letters at a possible start are looked at (:func:`_phrase_heads`).
+    """
+    size, heads = _phrase_heads()
+    end = _ENUMERATOR_RE.match(key).end()
+    starts = (0, end) if end else (0,)
+    best: tuple[int, str] | None = None
+    for start in starts:
+        for rank, phrase, aspect in heads.get(key[start : start + size], ()):
+            if (best is None or rank < best[0]) and key.startswith(phrase, start) and len(key) > start + len(phrase):
+                best = (rank, aspect)
+                break  # the bucket is in rank order: the first fitting wording is this start's best
+    return f"{best[1]}|{key}" if best else None
+
+
+@cache
+def _phrase_heads() -> tuple[int, dict[str, tuple[tuple[int, str, str], ...]]]:
+    """The length of the shortest aspect wording, and the wordings by their first letters of that length
+    (``(rank, wording, aspect)``, in the order :func:`_aspect_phrases` tries them)."""
+    ordered = _aspect_phrases()[1]
+    size = min((len(phrase) for phrase, _ in ordered), default=1)
+    heads: dict[str, list[tuple[int, str, str]]] = {}
+    for rank, (phrase, aspect) in enumerate(ordered):
+        heads.setdefault(phrase[:size], []).append((rank, phrase, aspect))
+    return size, {head: tuple(group) for head, group in heads.items()}
 
 
 def question_aspect(label: str) -> str | None:
@@ -218,13 +238,42 @@ def _criterion_cells(values: pd.Series) -> pd.Series:
     >>> _criterion_cells(pd.Series(["2 điểm", "Điểm 1 khi tổng thời gian bằng quy định", 0, "Hài lòng"])).tolist()
     ['2', '1', 0, 'Hài lòng']
     """
-    def one(value: object) -> object:
-        if not isinstance(value, str):
-            return value
-        match = _POINTS_RE.match(fold(value))
-        return match.group(1) if match else value
+    return values.map(_criterion_cell, na_action="ignore")
 
-    return values.map(one, na_action="ignore")
+
+def _criterion_cell(value: object) -> object:
+    """One criterion cell as :func:`_criterion_cells` reads it."""
+    if not isinstance(value, str):
+        return value
+    match = _POINTS_RE.match(fold(value))
+    return match.group(1) if match else value
+
+
+def _criteria(data: pd.DataFrame) -> list[tuple[pd.Series, pd.Series]]:
+    """Per criterion (c1–c9), :func:`~cchc_analysis.ingest.labels.map_vocab` (``satisfaction``) of its cells
+    (:func:`_criterion_cells`): the canonical values and the cells off the scale.
+
+    The nine columns are read together, as one column, when their cells are plain
+    (:func:`~cchc_analysis.ingest.numbers.plain_cells`: each cell then reads as the same value whatever
+    type the column's cells would share), else column by column.
+    """
+    columns = [_column(data, name) for name in CRITERIA]
+    arrays = [c.to_numpy(dtype=object) for c in columns]
+    if not all(plain_cells(a) for a in arrays):
+        return [map_vocab(_criterion_cells(c), "satisfaction") for c in columns]
+    arrays = [np.array([_criterion_cell(v) for v in a], dtype=object) for a in arrays]
+    n = len(data)
+    mapped, unknown = map_vocab(pd.Series(np.concatenate(arrays), dtype=object), "satisfaction")
+    flags = unknown.to_numpy(dtype=bool)
+    return [(mapped.iloc[k * n : (k + 1) * n].set_axis(data.index), pd.Series(flags[k * n : (k + 1) * n], index=data.index))
+            for k in range(len(CRITERIA))]
+
+
+def _criterion_scores(mapped: pd.Series) -> pd.Series:
+    """The scores 2/1/0 (``Int64``) of canonical satisfaction values (NA when blank or another value)."""
+    values = mapped.to_numpy(dtype=object, na_value=None)
+    return pd.Series(pd.array([None if v is None else SCORES.get(v) for v in values], dtype="Int64"),
+                     index=mapped.index)
 
 
 def _typed_evaluations(table: SheetTable) -> tuple[pd.DataFrame, pd.DataFrame, int]:
@@ -247,9 +296,8 @@ def _typed_evaluations(table: SheetTable) -> tuple[pd.DataFrame, pd.DataFrame, i
                "HÀI LÒNG hoặc mã 2/1/0 (vocab.yaml: satisfaction).")
     faults.add(dates.values.isna() & dates.problems.isna(), "evaluated_at", "Thiếu ngày đánh giá.")
     _date_faults(faults, dates, _column(data, "evaluated_at"), "evaluated_at", "ngày đánh giá")
-    for i, name in enumerate(CRITERIA, start=1):
-        mapped, unknown = map_vocab(_criterion_cells(_column(data, name)), "satisfaction")
-        out[name] = mapped.map(SCORES, na_action="ignore").astype("Int64")
+    for i, (name, (mapped, unknown)) in enumerate(zip(CRITERIA, _criteria(data), strict=True), start=1):
+        out[name] = _criterion_scores(mapped)
         faults.add(unknown, name, f"Tiêu chí {i} có giá trị ngoài thang 2/1/0 (hoặc Rất hài lòng / Hài lòng / "
                    "Không hài lòng) (vocab.yaml: satisfaction).")
     return out[~faults.failed], faults.records(table), len(data)
@@ -294,17 +342,39 @@ def _respondent_ids(submitted: pd.Series, scores: pd.DataFrame, comment: pd.Seri
     return pd.Series([f"KS-{h:016x}" for h in hashes], index=content.index, dtype="string")
 
 
+def _likert_scores(data: pd.DataFrame, names: list[str]) -> tuple[pd.DataFrame, dict[str, pd.Series]]:
+    """The scores (``Int64``) of the question columns ``names`` and, per question, its cells that are no answer
+    on the scale: :func:`~cchc_analysis.ingest.labels.map_vocab` (``likert``) of each column.
+
+    The columns are read together, as one column (each distinct answer is read once for the sheet),
+    when their cells are plain (:func:`~cchc_analysis.ingest.numbers.plain_cells`); otherwise (a boolean:
+    ``True`` equals ``1`` as a distinct value but does not read the same) column by column.
+    """
+    if not names:
+        return pd.DataFrame(index=data.index), {}
+    block = data[names].to_numpy(dtype=object)
+    if not plain_cells(block):
+        read = [map_vocab(data[name], "likert") for name in names]
+        scores = {name: pd.to_numeric(mapped, errors="coerce").astype("Int64") for name, (mapped, _) in zip(names, read, strict=True)}
+        return pd.DataFrame(scores, index=data.index), {name: unknown for name, (_, unknown) in zip(names, read, strict=True)}
+    n = len(data)
+    mapped, unknown = map_vocab(pd.Series(block.ravel(order="F"), dtype=object), "likert")
+    numbers = pd.to_numeric(mapped, errors="coerce").astype("Int64").array
+    flags = unknown.to_numpy(dtype=bool)
+    scores = {name: pd.Series(numbers[k * n : (k + 1) * n], index=data.index) for k, name in enumerate(names)}
+    return (pd.DataFrame(scores, index=data.index),
+            {name: pd.Series(flags[k * n : (k + 1) * n], index=data.index) for k, name in enumerate(names)})
+
+
 def _typed_survey(table: SheetTable) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, str], pd.DataFrame]:
     """Type one questionnaire sheet: the respondents kept, their scores, question texts, quarantine."""
     data = table.data
     questions = {name: col for col, name in table.header.columns.items() if _is_question(name)}
     faults = Faults(data)
-    scores = pd.DataFrame(index=data.index)
-    for name in questions:
-        mapped, unknown = map_vocab(data[name], "likert")
-        scores[name] = pd.to_numeric(mapped, errors="coerce").astype("Int64")
-        faults.add(unknown, name, "Câu trả lời không thuộc thang 5 mức (Rất hài lòng … Rất không hài lòng, hoặc 1–5) "
-                   f"ở câu «{_question_text(table.header.labels[questions[name]])}» (vocab.yaml: likert).")
+    scores, unknown = _likert_scores(data, list(questions))
+    for name, col in questions.items():
+        faults.add(unknown[name], name, "Câu trả lời không thuộc thang 5 mức (Rất hài lòng … Rất không hài lòng, hoặc "
+                   f"1–5) ở câu «{_question_text(table.header.labels[col])}» (vocab.yaml: likert).")
     dates = parse_dates(_column(data, "submitted_at"))
     faults.add(dates.values.isna() & dates.problems.isna(), "submitted_at", "Thiếu thời gian gửi phiếu (Dấu thời gian).")
     _date_faults(faults, dates, _column(data, "submitted_at"), "submitted_at", "thời gian gửi phiếu")
@@ -338,7 +408,9 @@ def clean_survey(tables: list[SheetTable], ctx: CleanContext) -> KindResult:
     _count(result, tables, reads, people.loc[duplicate, "_sheet"], "survey")
     people = people[~duplicate]
     responses = pd.concat(answers, ignore_index=True)
-    responses = responses[responses["source"].isin(people["source"])]
+    kept = set(people["source"].to_numpy(dtype=object))
+    responses = responses[np.fromiter((s in kept for s in responses["source"].to_numpy(dtype=object)), bool,
+                                      len(responses))]
     types = {"aspect": "string", "question": "string", "score": "Int64"}
     result.tables["survey_responses"] = responses[RESPONSE_COLUMNS].astype(types).reset_index(drop=True)
     result.tables["survey_comments"] = people.loc[people["comment"].notna(), COMMENT_COLUMNS].reset_index(drop=True)

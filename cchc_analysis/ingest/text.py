@@ -33,6 +33,7 @@ __all__ = [
     "inspect_texts",
     "fold_key",
     "is_clean",
+    "legacy_of_joined",
 ]
 
 # --- legacy tables (built from the structure of the encodings, not typed by hand letter by letter) ---
@@ -165,10 +166,11 @@ def detect_legacy(texts: Iterable[str]) -> str | None:
     >>> detect_legacy(["Có", "Trà", "Không"]) is None
     True
     """
-    return _legacy_of_joined("\x1e".join(t for t in texts if isinstance(t, str)))
+    return legacy_of_joined("\x1e".join(t for t in texts if isinstance(t, str)))
 
 
-def _legacy_of_joined(joined: str, fallback: str | None = None) -> str | None:
+def legacy_of_joined(joined: str, fallback: str | None = None) -> str | None:
+    """:func:`detect_legacy` of texts already joined by ``\\x1e``; ``fallback`` when the texts cannot tell."""
     if joined.isascii():
         return None
     if not unicodedata.is_normalized("NFC", joined):
@@ -200,7 +202,7 @@ def inspect_texts(texts: list[str], fallback: str | None = None) -> tuple[str | 
     ((None, True), ('tcvn3', False), (None, True))
     """
     joined = "\x1e".join(texts)
-    encoding = _legacy_of_joined(joined, fallback)
+    encoding = legacy_of_joined(joined, fallback)
     return encoding, encoding is None and _joined_is_clean(joined)
 
 
@@ -263,6 +265,8 @@ def fold(text: str) -> str:
     >>> fold("Đã trả KẾT QUẢ!"), fold("Số định danh\\tcá nhân"), fold("Ngày (hẹn) trả")
     ('da tra ket qua', 'so dinh danh ca nhan', 'ngay hen tra')
     """
+    if text.isascii():  # nothing to strip: the same as below, without the decomposition
+        return _NON_ALNUM_RE.sub(" ", text.lower()).strip()
     text = unicodedata.normalize("NFD", text.translate(_STRIP_MARKS))
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
     return _NON_ALNUM_RE.sub(" ", text.translate(_STRIP_MARKS)).strip()
