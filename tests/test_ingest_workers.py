@@ -178,3 +178,34 @@ def test_no_key_sentence_when_no_kind_has_applicants(exports, tmp_path, capsys, 
     with _worker() as worker:
         report, err = _run(folder, tmp_path / "shared", worker, capsys)
     assert privacy.MISSING_KEY_WARNING not in report.warnings and privacy.MISSING_KEY_WARNING not in err
+
+
+def test_a_table_failing_its_schema_in_the_worker_is_reported_as_in_one_process(exports, tmp_path, capsys,
+                                                                               monkeypatch):
+    from cchc_analysis import schemas
+
+    folder = _kinds_folder(exports, evaluations=30)
+    real = schemas.validate
+    checks: list[str] = []
+
+    def failing(name, frame):
+        checks.append(name)
+        if name == "tasks":  # cleaned by the worker
+            raise ValueError("cột deadline sai kiểu\nchi tiết")
+        return real(name, frame)
+
+    monkeypatch.setattr(schemas, "validate", failing)  # before the fork: the worker has it too
+    alone = _run(folder, tmp_path / "alone", None, capsys)
+    checks.clear()
+    with _worker() as worker:
+        sent = _spy_on_kinds(worker)
+        shared = _run(folder, tmp_path / "shared", worker, capsys)
+    assert sent == [["dossiers", "tasks"]]
+    # here: the largest kind's table, checked once while the worker worked, and the table that failed
+    # there, checked again to be reported; the worker's passing tables are not checked twice
+    assert sorted(c for c in checks if c != "manual_indicators") == ["evaluations", "tasks"]  # (the warm-up's)
+    error = ("tasks.parquet", "bảng không đạt lược đồ, không ghi: cột deadline sai kiểu")
+    assert error in alone[0].errors and alone[0].errors == shared[0].errors
+    assert not (tmp_path / "shared" / "tasks.parquet").exists() and (tmp_path / "shared" / "dossiers.parquet").exists()
+    for name in sorted(p.name for p in (tmp_path / "alone").iterdir()):
+        assert (tmp_path / "alone" / name).read_bytes() == (tmp_path / "shared" / name).read_bytes(), name

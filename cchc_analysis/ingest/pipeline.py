@@ -214,9 +214,9 @@ def clean(inputs: list[Path], out_dir: Path, kind: str | None = None, progress: 
                 file_bar.set_postfix_str(path.name[-40:], refresh=False)
                 _read_file(run, path)
                 file_bar.update(1)
-        outputs, quarantine = _clean_kinds(run, kinds, row_bar.update, worker)
+        outputs, quarantine, checked = _clean_kinds(run, kinds, row_bar.update, worker)
     warm.join()
-    _write(report, out_dir, outputs, quarantine)
+    _write(report, out_dir, outputs, quarantine, checked)
     return report
 
 
@@ -369,12 +369,13 @@ def _sentence(text: str) -> str:
 
 
 def _clean_kinds(run: _Run, kinds: dict[str, Kind], progress: Callable[[int], None],
-                 worker: Any = None) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+                 worker: Any = None) -> tuple[dict[str, pd.DataFrame], pd.DataFrame, dict[str, pd.DataFrame]]:
     """Clean each kind's tables; with ``worker`` (:mod:`cchc_analysis.ingest.workers`), the worker cleans
     every kind but the largest (by rows) meanwhile. The results are then taken in the kinds' order, so the
     tables, counts and messages are those of one process; the pseudonym key is the same in both, and the
     sentence on a missing key is said once, where the first kind that used it stands (never when no kind
-    has personal data)."""
+    has personal data). Each process also checks its kinds' tables against their schemas while the other
+    works (:func:`check_tables`): the third result, the tables :func:`_write` need not check again."""
     secret, key_warning = privacy.load_key()
     jobs = {name: run.tables.pop(name, []) for name in kinds}
     present = {name: sum(len(t.data) for t in tables) for name, tables in jobs.items() if tables}
@@ -385,13 +386,17 @@ def _clean_kinds(run: _Run, kinds: dict[str, Kind], progress: Callable[[int], No
         if not worker.submit_kinds([(name, jobs[name]) for name in kinds if name in elsewhere], secret):
             elsewhere = set()
     results: dict[str, tuple[KindResult, bool]] = {}
+    checked: dict[str, pd.DataFrame] = {}  # tables already checked against their schemas (as _write would)
     for name, kind in kinds.items():
         if name in present and name not in elsewhere:
             results[name] = _clean_one(kind, jobs[name], secret, progress)
+            if elsewhere:  # while the worker still works: check these tables now, not after it
+                checked.update(check_tables(results[name][0].tables))
     if elsewhere:
         reply = worker.outcomes()
-        for name, result, used in reply or []:
+        for name, result, used, passed in reply or []:
             results[name] = (result, used)
+            checked.update({table: result.tables[table] for table in passed})
             progress(present[name])
         for name in elsewhere - results.keys():  # the worker failed: clean them here
             results[name] = _clean_one(kinds[name], jobs[name], secret, progress)
@@ -419,7 +424,22 @@ def _clean_kinds(run: _Run, kinds: dict[str, Kind], progress: Callable[[int], No
         for table_name in kind.tables:
             outputs[table_name] = result.tables.get(table_name)
     quarantine = pd.concat(quarantines, ignore_index=True) if quarantines else quarantine_frame(None)
-    return outputs, quarantine
+    return outputs, quarantine, checked
+
+
+def check_tables(tables: dict[str, pd.DataFrame | None]) -> dict[str, pd.DataFrame]:
+    """The tables that pass their schema check, as the check returns them (``schemas.validate``, which
+    coerces); a table that fails, or has no schema, is left to :func:`_write`, which checks it again and
+    reports it in its place."""
+    passed = {}
+    for name, frame in tables.items():
+        if frame is None or name not in schemas.SCHEMAS:
+            continue
+        try:
+            passed[name] = schemas.validate(name, frame)
+        except Exception:  # noqa: BLE001 - reported by _write
+            continue
+    return passed
 
 
 def _clean_one(kind: Kind, tables: list[SheetTable], secret: bytes,
@@ -436,8 +456,10 @@ def _clean_one(kind: Kind, tables: list[SheetTable], secret: bytes,
     return result, bool(used)
 
 
-def _write(report: CleanReport, out_dir: Path, outputs: dict[str, pd.DataFrame | None], quarantine: pd.DataFrame) -> None:
-    """Validate and write every table, then ``quarantine.csv`` and ``reconciliation.csv``.
+def _write(report: CleanReport, out_dir: Path, outputs: dict[str, pd.DataFrame | None], quarantine: pd.DataFrame,
+           checked: dict[str, pd.DataFrame] | None = None) -> None:
+    """Validate and write every table, then ``quarantine.csv`` and ``reconciliation.csv``; ``checked``:
+    tables already checked (:func:`check_tables`), written as they are.
 
     The table of a kind the run's inputs do not have is the schema's own empty table
     (:func:`cchc_analysis.schemas.empty`), written as made: checking it against its schema changes
@@ -452,7 +474,7 @@ def _write(report: CleanReport, out_dir: Path, outputs: dict[str, pd.DataFrame |
             report.tables[name] = 0
             continue
         try:
-            frame = schemas.validate(name, frame)
+            frame = checked[name] if checked and name in checked else schemas.validate(name, frame)
         except Exception as exc:  # noqa: BLE001 - a schema failure is a bug, reported and not written
             report.errors.append((f"{name}.parquet", f"bảng không đạt lược đồ, không ghi: {str(exc).splitlines()[0]}"))
             continue

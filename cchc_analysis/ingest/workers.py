@@ -77,11 +77,19 @@ def clean_outcome(kind: str, tables: list[Any], secret: bytes) -> tuple[Any, boo
     return result, bool(used)
 
 
-def _clean_job(jobs: list[tuple[str, list[Any]]], secret: bytes) -> list[tuple[str, Any, bool]] | None:
-    """The worker's side of :meth:`ReadWorker.submit_kinds`; None when a kind fails (the main process
-    then cleans them all itself, and meets the failure there)."""
+def _clean_job(jobs: list[tuple[str, list[Any]]], secret: bytes) -> list[tuple[str, Any, bool, list[str]]] | None:
+    """The worker's side of :meth:`ReadWorker.submit_kinds`: each kind cleaned and its tables checked
+    against their schemas (those that pass are sent as the check returns them, and named); None when a
+    kind fails (the main process then cleans them all itself, and meets the failure there)."""
+    pipeline = importlib.import_module("cchc_analysis.ingest.pipeline")
     try:
-        return [(kind, *clean_outcome(kind, tables, secret)) for kind, tables in jobs]
+        out = []
+        for kind, tables in jobs:
+            result, used = clean_outcome(kind, tables, secret)
+            passed = pipeline.check_tables(result.tables)
+            result.tables.update(passed)
+            out.append((kind, result, used, sorted(passed)))
+        return out
     except Exception:  # noqa: BLE001
         return None
 
@@ -179,8 +187,9 @@ class ReadWorker:
 
     def submit_kinds(self, jobs: list[tuple[str, list[Any]]], secret: bytes) -> bool:
         """Start a job that cleans whole kinds (``(kind, tables)`` pairs) with the pseudonym key
-        ``secret``; :meth:`outcomes` then gives ``(kind, result, used_key)`` triples (None when the worker
-        failed). False when it cannot take the job."""
+        ``secret``; :meth:`outcomes` then gives ``(kind, result, used_key, checked)`` for each (``checked``:
+        the tables that passed their schema check; None when the worker failed). False when it cannot
+        take the job."""
         try:
             self._conn.send((CLEAN_JOB, jobs, secret))
         except (OSError, ValueError, TypeError, AttributeError):  # a table that cannot be sent
@@ -193,7 +202,7 @@ class ReadWorker:
 
     def outcomes(self) -> list[Any] | None:
         """The worker's reply to the job: ``(index, outcome)`` pairs of a reading job (``(kind, result,
-        used_key)`` triples of a cleaning job); None when the worker failed."""
+        used_key, checked)`` of a cleaning job); None when the worker failed."""
         try:
             reply = self._conn.recv()
         except (EOFError, OSError):
