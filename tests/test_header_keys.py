@@ -10,6 +10,7 @@ from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_header_search import _every_candidate  # the full search, scored candidate by candidate
 
 from cchc_analysis.ingest import detect, finance, surveys
 from cchc_analysis.ingest.base import RawSheet
@@ -91,20 +92,6 @@ def test_survey_wording_longest_at_any_start_wins(monkeypatch):
         assert surveys._guess_question("dketquaxyz") == "staff|dketquaxyz"
     finally:
         surveys._phrase_heads.cache_clear()
-
-
-def _every_candidate(raw: RawSheet, table) -> tuple | None:
-    best, best_score = None, 1
-    for top in range(min(len(raw.rows), detect.MAX_SCAN_ROWS)):
-        if detect._filled(raw.rows[top]) < 2:
-            continue
-        for depth in range(1, 4):
-            if top + depth > len(raw.rows):
-                break
-            header = detect._header_at(raw, top, depth, table)
-            if header is not None and len(set(header.columns.values())) > best_score:
-                best, best_score = header, len(set(header.columns.values()))
-    return None if best is None else (best.rows, best.columns, best.personal)
 
 
 def test_header_search_on_pattern_synonyms_and_merged_headers():
