@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-import re
 
 import numpy as np
 import pandas as pd
@@ -16,22 +15,8 @@ from cchc_analysis.ingest import numbers as N
 
 
 def _as_int_each(values: pd.Series, blank: int | None = None) -> tuple[pd.Series, pd.Series]:
-    def one(value: object) -> object:
-        if value is None or (isinstance(value, float) and np.isnan(value)):
-            return blank
-        if isinstance(value, bool):
-            return pd.NA
-        if isinstance(value, (int, np.integer)):
-            return int(value)
-        if isinstance(value, (float, np.floating)):
-            return int(value) if float(value).is_integer() else pd.NA
-        text = re.sub(r"[\s\u00a0]", "", str(value))
-        digits = re.sub(r"[.,]", "", text)
-        if digits == "":
-            return blank
-        return int(digits) if N._WHOLE_TEXT.fullmatch(text) else pd.NA
-
-    numbers = pd.Series([one(v) for v in values], index=values.index, dtype="Int64")
+    """``as_int`` as it first was: every cell read on its own (``numbers.whole_number``), no distinct values."""
+    numbers = pd.Series([N.whole_number(v, blank) for v in values], index=values.index, dtype="Int64")
     blank_cells = values.isna() | values.map(lambda v: isinstance(v, str) and not v.strip())
     return numbers, numbers.isna() & ~(blank_cells & (blank is None))
 

@@ -89,34 +89,41 @@ def as_int(values: pd.Series, blank: int | None = None) -> tuple[pd.Series, pd.S
     >>> numbers.tolist(), bad.tolist()
     ([3, 1210, 0, <NA>, 7, <NA>, 1234567], [False, False, False, True, False, True, False])
     """
-    def one(value: object) -> object:
-        if value is None or (isinstance(value, float) and np.isnan(value)):
-            return blank
-        if isinstance(value, bool):
-            return pd.NA
-        if isinstance(value, (int, np.integer)):
-            return int(value)
-        if isinstance(value, (float, np.floating)):
-            return int(value) if float(value).is_integer() else pd.NA
-        text = re.sub(r"[\s\u00a0]", "", str(value))
-        digits = re.sub(r"[.,]", "", text)
-        if digits == "":
-            return blank
-        return int(digits) if _WHOLE_TEXT.fullmatch(text) else pd.NA
-
     cells = values.to_numpy(dtype=object)
     if plain_cells(cells):  # each distinct cell read once
         codes, uniques = pd.factorize(cells, use_na_sentinel=True)
-        read = [one(u) for u in uniques] + [blank]
+        read = [whole_number(u, blank) for u in uniques] + [blank]
         if all(r is None or r is pd.NA or _INT64_MIN <= r <= _INT64_MAX for r in read):
             missing = np.array([r is None or r is pd.NA for r in read], dtype=bool)
             whole = np.array([0 if m else r for r, m in zip(read, missing, strict=True)], dtype="int64")
             empty = np.array([isinstance(u, str) and not u.strip() for u in uniques] + [True], dtype=bool)
             numbers = pd.Series(pd.arrays.IntegerArray(whole[codes], missing[codes]), index=values.index)
             return numbers, pd.Series(missing[codes] & ~(empty[codes] & (blank is None)), index=values.index)
-    numbers = pd.Series([one(v) for v in values], index=values.index, dtype="Int64")
+    numbers = pd.Series([whole_number(v, blank) for v in values], index=values.index, dtype="Int64")
     blank_cells = values.isna() | values.map(lambda v: isinstance(v, str) and not v.strip())
     return numbers, numbers.isna() & ~(blank_cells & (blank is None))
+
+
+def whole_number(value: object, blank: int | None = None) -> object:
+    """One cell read as :func:`as_int` reads it: an ``int``, ``blank`` for an empty cell, ``pd.NA`` for a
+    cell that is not a whole number.
+
+    >>> whole_number("1.210"), whole_number(" "), whole_number("12,5"), whole_number(True), whole_number(4.0)
+    (1210, None, <NA>, <NA>, 4)
+    """
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return blank
+    if isinstance(value, bool):
+        return pd.NA
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        return int(value) if float(value).is_integer() else pd.NA
+    text = re.sub(r"[\s\u00a0]", "", str(value))
+    digits = re.sub(r"[.,]", "", text)
+    if digits == "":
+        return blank
+    return int(digits) if _WHOLE_TEXT.fullmatch(text) else pd.NA
 
 
 #: Texts that stand for a blank cell in a column of figures.
