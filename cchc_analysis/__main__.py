@@ -1,6 +1,6 @@
 """Allow ``python -m cchc_analysis``."""
 
-from cchc_analysis.cli import main
+from cchc_analysis.cli import run
 
 if __name__ == "__main__":  # pragma: no cover - thin wrapper
-    raise SystemExit(main())
+    raise SystemExit(run())

@@ -159,7 +159,10 @@ def exporter() -> Any:
                         exclude_output_prompt=True, embed_images=False, language_code="vi")
 
 
-_IMG_RE = re.compile(r"<img(?![^>]*\balt=)")
+#: An image tag, whole (its attributes hold the embedded figure: a lookahead for ``alt=`` from the tag's
+#: start would be tried again at every character of the data).
+_IMG_RE = re.compile(r"<img\b[^>]*>")
+_ALT_RE = re.compile(r"\balt=")
 _OUTPUT_DIV_RE = re.compile(r'<div (?![^>]*\btabindex=)(class="[^"]*\b(?:jp-OutputArea-output|jp-Cell-inputWrapper)\b[^"]*")')
 
 
@@ -178,7 +181,14 @@ def _finish_page(html: str, alts: Sequence[str]) -> str:
     from html import escape
 
     texts = iter(alts)
-    html = _IMG_RE.sub(lambda m: f'<img alt="{escape(next(texts, "Biểu đồ"), quote=True)}"', html)
+
+    def with_alt(match: re.Match) -> str:
+        tag = match.group(0)
+        if "alt=" in tag and _ALT_RE.search(tag):
+            return tag
+        return f'<img alt="{escape(next(texts, "Biểu đồ"), quote=True)}"{tag[4:]}'
+
+    html = _IMG_RE.sub(with_alt, html)
     parts = _CODE_RE.split(html)  # scripts and styles (odd parts) are left as they are
     html = "".join(part if k % 2 else _CHAR_REF_RE.sub(_character, part) for k, part in enumerate(parts))
     return _OUTPUT_DIV_RE.sub(r'<div tabindex="0" \1', html)

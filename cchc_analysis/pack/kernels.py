@@ -294,16 +294,21 @@ class KernelPool:
         self._ready[k].wait()
         return self._managers[k]
 
-    def close(self) -> None:
-        """Stop every kernel."""
+    def shutdown(self, k: int) -> None:
+        """Stop kernel ``k`` (nothing when it is not running)."""
         from jupyter_core.utils import run_sync
 
+        km = self._managers[k]
+        if km is not None and km.has_kernel:
+            with contextlib.suppress(Exception):
+                run_sync(km.shutdown_kernel)(now=True)
+
+    def close(self) -> None:
+        """Stop every kernel."""
         for thread in self._threads:
             thread.join()
-        for km in self._managers:
-            if km is not None and km.has_kernel:
-                with contextlib.suppress(Exception):
-                    run_sync(km.shutdown_kernel)(now=True)
+        for k in range(self.size):
+            self.shutdown(k)
 
     def __enter__(self) -> KernelPool:
         return self.start()
@@ -328,7 +333,8 @@ def run_notebooks(sources: Sequence[Path], executed_dir: Path, parameters: Mappi
     ran without error, as soon as it is done (from a kernel's thread).
     The notebooks must not depend on each other (each one reads the canonical tables and writes its
     own figures). After a failure, or once ``stop`` is set, no further notebook is started, and the
-    failure of the first notebook in order is raised (:class:`NotebookFailure`).
+    failure of the first notebook in order is raised (:class:`NotebookFailure`). Each kernel is stopped as soon as no
+    notebook is left for it, so that its processor is free for those still running.
     """
     durations = durations if durations is not None else {}
     if pool is None:
@@ -377,6 +383,7 @@ def run_notebooks(sources: Sequence[Path], executed_dir: Path, parameters: Mappi
                     durations[source.name] = time.perf_counter() - start
                 if on_done is not None:
                     on_done(source.name)
+            pool.shutdown(k)  # no notebook left for it: its processor is free for the others
         except BaseException as exc:
             crashes.append(exc)
             stop.set()
