@@ -199,6 +199,7 @@ def test_a_table_failing_its_schema_in_the_worker_is_reported_as_in_one_process(
     checks.clear()
     with _worker() as worker:
         sent = _spy_on_kinds(worker)
+        worker.claim = lambda total: None  # this process takes nothing of the worker's: it cleans the tasks
         shared = _run(folder, tmp_path / "shared", worker, capsys)
     assert sent == [["dossiers", "tasks"]]
     # here: the largest kind's table, checked once while the worker worked, and the table that failed
@@ -207,5 +208,33 @@ def test_a_table_failing_its_schema_in_the_worker_is_reported_as_in_one_process(
     error = ("tasks.parquet", "bảng không đạt lược đồ, không ghi: cột deadline sai kiểu")
     assert error in alone[0].errors and alone[0].errors == shared[0].errors
     assert not (tmp_path / "shared" / "tasks.parquet").exists() and (tmp_path / "shared" / "dossiers.parquet").exists()
+    for name in sorted(p.name for p in (tmp_path / "alone").iterdir()):
+        assert (tmp_path / "alone" / name).read_bytes() == (tmp_path / "shared" / name).read_bytes(), name
+
+
+def test_this_process_takes_the_kinds_the_worker_has_not_started(exports, tmp_path, capsys, monkeypatch):
+    from cchc_analysis.ingest import pipeline, workers
+
+    folder = _kinds_folder(exports, evaluations=30)
+    alone = _run(folder, tmp_path / "alone", None, capsys)
+    real = workers.clean_outcome
+
+    def slow(kind, tables, secret):  # the worker (forked below) spends a while on its first kind
+        import time
+
+        time.sleep(3)
+        return real(kind, tables, secret)
+
+    monkeypatch.setattr(workers, "clean_outcome", slow)
+    here: list[str] = []
+    real_one = pipeline._clean_one
+    monkeypatch.setattr(pipeline, "_clean_one", lambda kind, *a: here.append(kind.name) or real_one(kind, *a))
+    with _worker() as worker:
+        sent = _spy_on_kinds(worker)
+        shared = _run(folder, tmp_path / "shared", worker, capsys)
+    assert sent == [["dossiers", "tasks"]]  # the larger first
+    assert here == ["evaluations", "tasks"]  # the largest, then what the busy worker had not started
+    (r1, err1), (r2, err2) = alone, shared
+    assert (r1.errors, r1.warnings, err1) == (r2.errors, r2.warnings, err2) and r1.counts == r2.counts
     for name in sorted(p.name for p in (tmp_path / "alone").iterdir()):
         assert (tmp_path / "alone" / name).read_bytes() == (tmp_path / "shared" / name).read_bytes(), name

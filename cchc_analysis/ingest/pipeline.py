@@ -371,7 +371,8 @@ def _sentence(text: str) -> str:
 def _clean_kinds(run: _Run, kinds: dict[str, Kind], progress: Callable[[int], None],
                  worker: Any = None) -> tuple[dict[str, pd.DataFrame], pd.DataFrame, dict[str, pd.DataFrame]]:
     """Clean each kind's tables; with ``worker`` (:mod:`cchc_analysis.ingest.workers`), the worker cleans
-    every kind but the largest (by rows) meanwhile. The results are then taken in the kinds' order, so the
+    the other kinds meanwhile, the larger first, while this process cleans the largest (by rows) and then
+    takes, one by one, those the worker has not started. The results are then taken in the kinds' order, so the
     tables, counts and messages are those of one process; the pseudonym key is the same in both, and the
     sentence on a missing key is said once, where the first kind that used it stands (never when no kind
     has personal data). Each process also checks its kinds' tables against their schemas while the other
@@ -380,10 +381,11 @@ def _clean_kinds(run: _Run, kinds: dict[str, Kind], progress: Callable[[int], No
     jobs = {name: run.tables.pop(name, []) for name in kinds}
     present = {name: sum(len(t.data) for t in tables) for name, tables in jobs.items() if tables}
     elsewhere: set[str] = set()
+    shared: list[str] = []  # the kinds the worker takes one by one, the larger first
     if worker is not None and len(present) > 1:
-        largest = max(present, key=lambda name: (present[name], name))
-        elsewhere = set(present) - {largest}
-        if not worker.submit_kinds([(name, jobs[name]) for name in kinds if name in elsewhere], secret):
+        shared = sorted(present, key=lambda name: (-present[name], name))[1:]
+        elsewhere = set(shared)
+        if not worker.submit_kinds([(name, jobs[name]) for name in shared], secret):
             elsewhere = set()
     results: dict[str, tuple[KindResult, bool]] = {}
     checked: dict[str, pd.DataFrame] = {}  # tables already checked against their schemas (as _write would)
@@ -393,6 +395,9 @@ def _clean_kinds(run: _Run, kinds: dict[str, Kind], progress: Callable[[int], No
             if elsewhere:  # while the worker still works: check these tables now, not after it
                 checked.update(check_tables(results[name][0].tables))
     if elsewhere:
+        while (i := worker.claim(len(shared))) is not None:  # what the worker has not started yet
+            results[shared[i]] = _clean_one(kinds[shared[i]], jobs[shared[i]], secret, progress)
+            checked.update(check_tables(results[shared[i]][0].tables))
         reply = worker.outcomes()
         for name, result, used, passed in reply or []:
             results[name] = (result, used)

@@ -77,14 +77,19 @@ def clean_outcome(kind: str, tables: list[Any], secret: bytes) -> tuple[Any, boo
     return result, bool(used)
 
 
-def _clean_job(jobs: list[tuple[str, list[Any]]], secret: bytes) -> list[tuple[str, Any, bool, list[str]]] | None:
+def _clean_job(jobs: list[tuple[str, list[Any]]], secret: bytes,
+               counter: Any = None) -> list[tuple[str, Any, bool, list[str]]] | None:
     """The worker's side of :meth:`ReadWorker.submit_kinds`: each kind cleaned and its tables checked
     against their schemas (those that pass are sent as the check returns them, and named); None when a
-    kind fails (the main process then cleans them all itself, and meets the failure there)."""
+    kind fails (the main process then cleans them all itself, and meets the failure there). With
+    ``counter`` (shared with the main process), only the kinds that nobody took yet, one by one
+    (:func:`_claim`): the main process takes the others once its own kind is done."""
     pipeline = importlib.import_module("cchc_analysis.ingest.pipeline")
     try:
         out = []
-        for kind, tables in jobs:
+        order = range(len(jobs)) if counter is None else iter(lambda: _claim(counter, len(jobs)), None)
+        for i in order:
+            kind, tables = jobs[i]
             result, used = clean_outcome(kind, tables, secret)
             passed = pipeline.check_tables(result.tables)
             result.tables.update(passed)
@@ -119,7 +124,7 @@ def _serve(conn: Any, counter: Any) -> None:
             return
         if job[0] == CLEAN_JOB:
             try:
-                conn.send(_clean_job(*job[1:]))
+                conn.send(_clean_job(*job[1:], counter=counter))
             except (OSError, ValueError):
                 return
             except Exception:  # noqa: BLE001 - a result that cannot be sent: the main process cleans them
@@ -187,9 +192,12 @@ class ReadWorker:
 
     def submit_kinds(self, jobs: list[tuple[str, list[Any]]], secret: bytes) -> bool:
         """Start a job that cleans whole kinds (``(kind, tables)`` pairs) with the pseudonym key
-        ``secret``; :meth:`outcomes` then gives ``(kind, result, used_key, checked)`` for each (``checked``:
-        the tables that passed their schema check; None when the worker failed). False when it cannot
-        take the job."""
+        ``secret``, taking them one by one in this order as :meth:`claim` shares them out (this process
+        may take some with ``claim(len(jobs))``); :meth:`outcomes` then gives ``(kind, result, used_key,
+        checked)`` for each kind the worker cleaned (``checked``: the tables that passed their schema
+        check; None when the worker failed). False when it cannot take the job."""
+        with self.counter.get_lock():
+            self.counter.value = 0
         try:
             self._conn.send((CLEAN_JOB, jobs, secret))
         except (OSError, ValueError, TypeError, AttributeError):  # a table that cannot be sent
