@@ -70,8 +70,8 @@ def build(settings: Settings, *, progress: bool = True, stdout: TextIO | None = 
     if run.up_to_date():
         return run.finish_unchanged()
     try:
-        with run.staged() as stage, run.read_worker() as worker, run.kernels(stage) as pool, \
-                quick_thread_switches():
+        with run.staged() as stage, run.read_worker() as worker, run.kernel_server() as server, \
+                run.kernels(stage, server) as pool, quick_thread_switches():
             run.clean(worker)                                             # 1 (kernels warm up meanwhile)
             executed, _table = run.notebooks(pool, stage)                 # 2, 3 (+ tables, Word draft)
             run.html(executed, stage)                                     # 4
@@ -186,10 +186,28 @@ class Run:
             shutil.rmtree(stage, ignore_errors=True)
 
     @contextlib.contextmanager
-    def kernels(self, stage: Path) -> Iterator[kernels.KernelPool]:
+    def kernel_server(self) -> Iterator[Any]:
+        """The process that forks the notebooks' kernels (:mod:`cchc_analysis.pack.kernel_server`), forked
+        now, before the kernels' threads start; None when there are no notebooks or it cannot start."""
+        from cchc_analysis.pack.kernel_server import KernelServer
+
+        server = None
+        if self.settings.sources:
+            server = KernelServer.start(kernels.WARM_IMPORTS, {"MPLBACKEND": kernels.INLINE_BACKEND})
+            self.log.add("Nhân (kernel) của sổ tay: tách (fork) từ một tiến trình đã nạp sẵn thư viện."
+                         if server is not None else "Nhân (kernel) của sổ tay: khởi động riêng từng nhân.")
+        try:
+            yield server
+        finally:
+            if server is not None:
+                server.close()
+
+    @contextlib.contextmanager
+    def kernels(self, stage: Path, server: Any = None) -> Iterator[kernels.KernelPool]:
         sources = self.settings.sources
         jobs = kernels.default_jobs(len(sources)) if self.settings.jobs is None else self.settings.jobs
-        pool = kernels.KernelPool(min(jobs, max(len(sources), 1)), self.settings.notebooks_dir, stage / EXECUTED)
+        pool = kernels.KernelPool(min(jobs, max(len(sources), 1)), self.settings.notebooks_dir, stage / EXECUTED,
+                                  server)
         if sources:
             pool.start()
         try:

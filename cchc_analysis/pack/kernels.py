@@ -91,12 +91,16 @@ def _quick_client_class() -> type:
     return QuickKernelClient
 
 
-def _kernel_manager_class(stderr_path: Path) -> type:
+def _kernel_manager_class(stderr_path: Path, server: Any = None) -> type:
     """A kernel manager whose kernels show figures inline (so that the HTML report embeds them) and
     write their own messages (start-up warnings, crashes) to ``stderr_path`` instead of the terminal;
-    its clients wait only briefly for the IOPub channel to settle (:func:`_quick_client_class`)."""
+    its clients wait only briefly for the IOPub channel to settle (:func:`_quick_client_class`). With
+    ``server`` (a :class:`~cchc_analysis.pack.kernel_server.KernelServer`), an ipykernel kernel is forked
+    by it, and started the usual way when it cannot."""
     from jupyter_client import AsyncKernelManager
     from traitlets import default
+
+    from cchc_analysis.pack.kernel_server import kernel_arguments
 
     client_class = _quick_client_class()
 
@@ -107,6 +111,15 @@ def _kernel_manager_class(stderr_path: Path) -> type:
 
         async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
             kw["env"] = {**(kw.get("env") or os.environ), "MPLBACKEND": INLINE_BACKEND}
+            args = kernel_arguments(kernel_cmd)
+            forked = None if server is None or args is None else server.launch(args, kw["env"], kw.get("cwd"),
+                                                                                stderr_path)
+            if forked is not None:  # what LocalProvisioner.launch_kernel records of a started process
+                provisioner = self.provisioner
+                provisioner.process, provisioner.pid, provisioner.pgid = forked, forked.pid, forked.pid
+                provisioner.cwd = kw.get("cwd") or Path.cwd()
+                self._reconcile_connection_info(provisioner.connection_info)
+                return
             with open(stderr_path, "ab") as sink:
                 kw["stderr"] = sink
                 await super()._async_launch_kernel(kernel_cmd, **kw)
@@ -247,8 +260,8 @@ class KernelPool:
     it would see in a fresh kernel. Use as a context manager; kernels are stopped on exit.
     """
 
-    def __init__(self, size: int, cwd: Path, log_dir: Path) -> None:
-        self.size, self.cwd, self.log_dir = size, Path(cwd), Path(log_dir)
+    def __init__(self, size: int, cwd: Path, log_dir: Path, server: Any = None) -> None:
+        self.size, self.cwd, self.log_dir, self.server = size, Path(cwd), Path(log_dir), server
         self.errors: list[BaseException] = []
         self._managers: list[Any] = [None] * size
         self._ready = [threading.Event() for _ in range(size)]
@@ -268,7 +281,7 @@ class KernelPool:
 
         km = self._managers[k]
         if km is None:
-            km = _kernel_manager_class(self.log_dir / f"kernel-{k}.stderr.txt")(kernel_name=KERNEL_NAME)
+            km = _kernel_manager_class(self.log_dir / f"kernel-{k}.stderr.txt", self.server)(kernel_name=KERNEL_NAME)
             self._managers[k] = km
         papermill.execute_notebook(self._reset_notebook(), None, kernel_name=KERNEL_NAME, progress_bar=False,
                                    log_output=False, request_save_on_cell_execute=False, km=km,
