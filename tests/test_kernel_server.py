@@ -120,3 +120,25 @@ def test_no_server_from_a_process_that_has_chosen_its_figures_backend():
             "plt.figure()\nprint(ok, KernelServer.start() is None)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.stdout.split() == ["True", "True"], done.stderr[-2000:]
+
+
+def test_a_forked_kernel_stops_when_its_server_is_gone(tmp_path):
+    code = textwrap.dedent("""
+        import json, os, signal, sys, time
+        from pathlib import Path
+        from jupyter_client.connect import write_connection_file
+        from cchc_analysis.pack.kernel_server import KernelServer
+        server = KernelServer.start()
+        conn, _ = write_connection_file(str(Path(sys.argv[1]) / "k.json"))
+        kernel = server.launch(["-f", conn], dict(os.environ), sys.argv[1], Path(sys.argv[1]) / "err.txt")
+        time.sleep(1.5)
+        alive = kernel.poll() is None
+        os.kill(server._process.pid, signal.SIGKILL)  # the server dies without a word
+        for _ in range(100):
+            if kernel.poll() is not None:
+                break
+            time.sleep(0.1)
+        print(json.dumps([alive, kernel.poll() is not None]))
+    """)
+    done = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, timeout=120)
+    assert json.loads(done.stdout.splitlines()[-1]) == [True, True], done.stderr[-2000:]

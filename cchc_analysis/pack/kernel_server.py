@@ -233,7 +233,8 @@ def _run_kernel(args: list[str], env: dict[str, str], cwd: str | None, stderr_pa
         from ipykernel.kernelapp import IPKernelApp
 
         app = IPKernelApp.instance()
-        app.initialize(list(args))
+        # it stops when the server does (whose parent is this run), as a started kernel stops with its parent
+        app.initialize([*args, f"--IPKernelApp.parent_handle={os.getppid()}"])
         app.start()
         code = 0
     except SystemExit as exc:
