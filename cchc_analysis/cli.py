@@ -52,10 +52,19 @@ def _cmd_indicators(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from cchc_analysis.pack import run_cli as run
+    from cchc_analysis.kernel_server import KernelServer
 
-    return int(run(year=args.year, period=args.period, raw=args.raw, out=args.out, params=args.params,
-                   progress=not args.quiet))
+    # in the cchc process (run), forked before the imports below while a processor is idle: it imports
+    # what the notebook kernels need meanwhile, and is stopped at once if the pack is up to date
+    server = KernelServer.start() if getattr(args, "whole_process", False) else None
+    try:
+        from cchc_analysis.pack import run_cli as run
+
+        return int(run(year=args.year, period=args.period, raw=args.raw, out=args.out, params=args.params,
+                       progress=not args.quiet, server=server))
+    finally:
+        if server is not None:
+            server.close()
 
 
 def _cmd_sample(args: argparse.Namespace) -> int:
@@ -109,13 +118,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit status (never raises for bad input)."""
+def main(argv: Sequence[str] | None = None, *, whole_process: bool = False) -> int:
+    """Run the command line; return the exit status (never raises for bad input).
+
+    ``whole_process``: this call is the whole ``cchc`` process (:func:`run`), so ``cchc report`` may fork
+    its kernel server (:mod:`cchc_analysis.kernel_server`) before anything else.
+    """
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse already printed the usage message
         return int(exc.code or 0) and EXIT_USAGE
+    args.whole_process = whole_process
     try:
         return args.func(args)
     except KeyboardInterrupt:
@@ -133,7 +147,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     The console script and ``python -m cchc_analysis`` call this; a program that calls the command
     line in its own process uses :func:`main`, which leaves the process as it is.
     """
-    code = main(argv)
+    code = main(argv, whole_process=True)
     settle_for_exit()
     return code
 

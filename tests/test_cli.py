@@ -63,7 +63,8 @@ def test_report_options_reach_the_settings(monkeypatch):
 
     monkeypatch.setattr(pack, "run_cli", fake)
     assert cli.main(["report", "--period", "2026-H1", "--raw", "r", "--out", "o", "-q"]) == 0
-    assert seen == {"year": None, "period": "2026-H1", "raw": "r", "out": "o", "params": None, "progress": False}
+    assert seen == {"year": None, "period": "2026-H1", "raw": "r", "out": "o", "params": None, "progress": False,
+                    "server": None}  # in a program's own process: no kernel server forked before the imports
 
 
 def test_python_dash_m_entry_point():

@@ -1,4 +1,4 @@
-"""Kernels forked by the kernel server (cchc_analysis/pack/kernel_server.py).
+"""Kernels forked by the kernel server (cchc_analysis/kernel_server.py).
 
 Each check runs in a fresh Python process (a server is forked only from a process without other
 threads, which a test session does not promise).
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from cchc_analysis.pack.kernel_server import ForkedKernel, kernel_arguments
+from cchc_analysis.kernel_server import ForkedKernel, kernel_arguments
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="kernels are forked on Linux only")
 
@@ -24,7 +24,7 @@ SCRIPT = textwrap.dedent("""
     from pathlib import Path
     import nbformat
     from cchc_analysis.pack import kernels
-    from cchc_analysis.pack.kernel_server import KernelServer
+    from cchc_analysis.kernel_server import KernelServer
 
     work = Path(sys.argv[1])
     mode = sys.argv[2]
@@ -115,7 +115,7 @@ def test_a_forked_kernel_handle_sees_its_process_end():
 
 def test_no_server_from_a_process_that_has_chosen_its_figures_backend():
     code = ("import matplotlib\nmatplotlib.use('Agg')\nimport matplotlib.pyplot as plt\n"
-            "from cchc_analysis.pack.kernel_server import KernelServer\n"
+            "from cchc_analysis.kernel_server import KernelServer\n"
             "first = KernelServer.start()\nok = first is not None\nfirst.close()\n"
             "plt.figure()\nprint(ok, KernelServer.start() is None)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
@@ -127,7 +127,7 @@ def test_a_forked_kernel_stops_when_its_server_is_gone(tmp_path):
         import json, os, signal, sys, time
         from pathlib import Path
         from jupyter_client.connect import write_connection_file
-        from cchc_analysis.pack.kernel_server import KernelServer
+        from cchc_analysis.kernel_server import KernelServer
         server = KernelServer.start()
         conn, _ = write_connection_file(str(Path(sys.argv[1]) / "k.json"))
         kernel = server.launch(["-f", conn], dict(os.environ), sys.argv[1], Path(sys.argv[1]) / "err.txt")

@@ -53,7 +53,7 @@ def test_the_report_command_skips_them_before_building(monkeypatch) -> None:
     calls: list[str] = []
     monkeypatch.setattr(kernels, "skip_unused_slow_imports", lambda: calls.append("skip") or [])
 
-    def fake_build(settings, progress=True):
+    def fake_build(settings, progress=True, **kwargs):
         calls.append("build")
         raise build.ReportError("error: stop here")
 

@@ -57,14 +57,18 @@ EXECUTED = ".executed"
 
 
 def build(settings: Settings, *, progress: bool = True, stdout: TextIO | None = None,
-          stderr: TextIO | None = None) -> PackResult:
+          stderr: TextIO | None = None, server: Any = None) -> PackResult:
     """Clean if needed, run the notebooks and write the review pack described by ``settings``.
+
+    ``server``: a :class:`~cchc_analysis.kernel_server.KernelServer` started by the caller (who stops it)
+    to fork the kernels; by default one is started here, once the pack is known to need building.
 
     Returns the pack's folder, the exit status (1 when an export could not be read) and the log file;
     raises :class:`NotebookFailure` when a notebook stops on an error (the previous pack is untouched)
     and :class:`UsageError` for a wrong parameter.
     """
     run = Run(settings, progress, stdout or sys.stdout, stderr or sys.stderr)
+    run.given_server = server
     run.check_inputs()
     staging.recover(settings.out)
     if run.up_to_date():
@@ -126,6 +130,7 @@ class Run:
         self.fingerprint = ""
         self.key = ""
         self.errors: list[tuple[str, str]] = []
+        self.given_server: Any = None
         logging.getLogger("papermill").setLevel(logging.ERROR)
 
     # -- saying things -----------------------------------------------------------------------------
@@ -187,19 +192,21 @@ class Run:
 
     @contextlib.contextmanager
     def kernel_server(self) -> Iterator[Any]:
-        """The process that forks the notebooks' kernels (:mod:`cchc_analysis.pack.kernel_server`), forked
+        """The process that forks the notebooks' kernels (:mod:`cchc_analysis.kernel_server`), forked
         now, before the kernels' threads start; None when there are no notebooks or it cannot start."""
-        from cchc_analysis.pack.kernel_server import KernelServer
+        from cchc_analysis.kernel_server import KernelServer
 
-        server = None
+        server, own = self.given_server, False
+        if server is None and self.settings.sources:
+            server = KernelServer.start(kernels.WARM_IMPORTS)
+            own = server is not None
         if self.settings.sources:
-            server = KernelServer.start(kernels.WARM_IMPORTS, {"MPLBACKEND": kernels.INLINE_BACKEND})
             self.log.add("Nhân (kernel) của sổ tay: tách (fork) từ một tiến trình đã nạp sẵn thư viện."
                          if server is not None else "Nhân (kernel) của sổ tay: khởi động riêng từng nhân.")
         try:
             yield server
         finally:
-            if server is not None:
+            if own:
                 server.close()
 
     @contextlib.contextmanager
@@ -398,7 +405,8 @@ class RunLog:
 
 
 def run_cli(year: int | None = None, period: str | None = None, raw: Path | str | None = None,
-            out: str | None = None, params: str | None = None, progress: bool = True) -> int:
+            out: str | None = None, params: str | None = None, progress: bool = True,
+            server: Any = None) -> int:
     """``cchc report``: build the pack; print one paragraph on failure; return the exit status.
 
     Exit status: 0 when the pack was written and every export was read; 1 when an export could not
@@ -407,7 +415,7 @@ def run_cli(year: int | None = None, period: str | None = None, raw: Path | str 
     """
     kernels.skip_unused_slow_imports()
     try:
-        result = build(resolve(year, period, raw, out, params), progress=progress)
+        result = build(resolve(year, period, raw, out, params), progress=progress, server=server)
     except UsageError as exc:
         print(f"error: cchc report: {exc}", file=sys.stderr)
         return EXIT_USAGE

@@ -21,12 +21,10 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from cchc_analysis.kernel_server import INLINE_BACKEND, KERNEL_IMPORTS
 from cchc_analysis.pack.errors import NotebookFailure
 
 KERNEL_NAME = "python3"
-#: Matplotlib backend of the notebook kernels during a report run: figures shown inline, so that the
-#: HTML report embeds them.
-INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 
 
 #: Optional modules that a report run never uses but that its imports would load at great cost:
@@ -95,12 +93,12 @@ def _kernel_manager_class(stderr_path: Path, server: Any = None) -> type:
     """A kernel manager whose kernels show figures inline (so that the HTML report embeds them) and
     write their own messages (start-up warnings, crashes) to ``stderr_path`` instead of the terminal;
     its clients wait only briefly for the IOPub channel to settle (:func:`_quick_client_class`). With
-    ``server`` (a :class:`~cchc_analysis.pack.kernel_server.KernelServer`), an ipykernel kernel is forked
+    ``server`` (a :class:`~cchc_analysis.kernel_server.KernelServer`), an ipykernel kernel is forked
     by it, and started the usual way when it cannot."""
     from jupyter_client import AsyncKernelManager
     from traitlets import default
 
-    from cchc_analysis.pack.kernel_server import kernel_arguments
+    from cchc_analysis.kernel_server import kernel_arguments
 
     client_class = _quick_client_class()
 
@@ -209,12 +207,7 @@ def run_order(sources: Sequence[Path], costs: Mapping[str, float] | None = None,
 
 
 #: Imported once by each kernel before the notebooks run (the notebooks' own imports are then instant).
-WARM_IMPORTS = ("pandas", "pyarrow.parquet", "matplotlib.pyplot", "IPython.display", "cchc_analysis.periods",
-                "cchc_analysis.indicators", "cchc_analysis.refresh", "cchc_analysis.views", "cchc_analysis.charts",
-                "cchc_analysis.narrative", "cchc_analysis.scoreboard", "cchc_analysis.intake",
-                "cchc_analysis.scoreboard_areas", "cchc_analysis.views_programme", "cchc_analysis.docx_draft",
-                "cchc_analysis.index766", "cchc_analysis.charts_index766", "cchc_analysis.views_index766",
-                "pandas.io.formats.style", "docx")
+WARM_IMPORTS = KERNEL_IMPORTS
 #: Run in a kernel before each notebook: the notebook starts as in a fresh kernel (empty namespace,
 #: Matplotlib settings and figures as at start-up, cell numbers from 1). The first time, a small figure
 #: is drawn and saved as PNG and SVG in the charts' style, so that fonts and renderers are loaded while

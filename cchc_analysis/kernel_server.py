@@ -3,9 +3,10 @@
 A notebook kernel is a new Python process: it imports ipykernel, pandas, Matplotlib and this package
 before it runs the first cell, about 1.3 s of processor time for each kernel of a report, and the
 report starts two while the exports are being cleaned, when both processors are busy.
-:class:`KernelServer` pays those imports once: ``cchc report`` forks it at the start of a run (while the
-process has no other thread, as for the cleaning worker); it imports ipykernel and
-:data:`~cchc_analysis.pack.kernels.WARM_IMPORTS`, then forks one kernel per request. A forked kernel is
+:class:`KernelServer` pays those imports once: ``cchc report`` forks it as the command starts, before
+its own imports (one processor is idle then; the process has no other thread yet); it imports ipykernel
+and :data:`KERNEL_IMPORTS`, then forks one kernel per request. This module imports nothing but the
+standard library, so that the fork costs nothing when the pack turns out to be up to date. A forked kernel is
 the same ipykernel as the one the kernel specification starts (``python -m ipykernel_launcher -f
 CONNECTION_FILE``): same arguments, environment, working folder and standard error; it has its own
 session and process group, so the kernel manager stops it as it stops any kernel.
@@ -29,6 +30,17 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+#: Matplotlib backend of the notebook kernels during a report run: figures shown inline, so that the
+#: HTML report embeds them.
+INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
+#: Imported once by each kernel before the notebooks run (by the server, for the kernels it forks), so
+#: that the notebooks' own imports are instant.
+KERNEL_IMPORTS = ("pandas", "pyarrow.parquet", "matplotlib.pyplot", "IPython.display", "cchc_analysis.periods",
+                  "cchc_analysis.indicators", "cchc_analysis.refresh", "cchc_analysis.views", "cchc_analysis.charts",
+                  "cchc_analysis.narrative", "cchc_analysis.scoreboard", "cchc_analysis.intake",
+                  "cchc_analysis.scoreboard_areas", "cchc_analysis.views_programme", "cchc_analysis.docx_draft",
+                  "cchc_analysis.index766", "cchc_analysis.charts_index766", "cchc_analysis.views_index766",
+                  "pandas.io.formats.style", "docx")
 #: Seconds to wait for the server to fork a kernel (it answers once its imports are done).
 LAUNCH_TIMEOUT = 60.0
 #: The module a kernel specification runs for an ipykernel kernel.
@@ -109,9 +121,12 @@ class KernelServer:
         self._lock = threading.Lock()
 
     @classmethod
-    def start(cls, imports: Sequence[str] = (), env: Mapping[str, str] | None = None) -> KernelServer | None:
-        """A running server that has imported ipykernel and ``imports`` with ``env`` set (the variables
-        the kernels' imports read, such as ``MPLBACKEND``); None when a fork is not possible or not safe."""
+    def start(cls, imports: Sequence[str] = KERNEL_IMPORTS,
+              env: Mapping[str, str] | None = None) -> KernelServer | None:
+        """A running server that imports ipykernel and ``imports`` with ``env`` set (the variables the
+        kernels' imports read; by default ``MPLBACKEND`` = :data:`INLINE_BACKEND`); None when a fork is
+        not possible or not safe."""
+        env = {"MPLBACKEND": INLINE_BACKEND} if env is None else env
         if (sys.platform != "linux" or threading.active_count() > 1 or _figures_drawn_here()
                 or "fork" not in multiprocessing.get_all_start_methods()):
             return None
@@ -144,11 +159,14 @@ class KernelServer:
         return ForkedKernel(pid) if isinstance(pid, int) and pid > 0 else None
 
     def close(self) -> None:
-        """Stop the server (the kernels it forked are stopped by their managers); twice does nothing."""
+        """Stop the server at once, even in the middle of its imports (the kernels it forked are stopped by
+        their managers, or stop with it); twice does nothing."""
         if self._conn.closed:
             return
         with contextlib.suppress(OSError, ValueError):
-            self._conn.close()  # the server ends at the end of its requests
+            self._conn.close()
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            self._process.terminate()
         self._process.join(timeout=5)
         if self._process.is_alive():
             self._process.kill()
