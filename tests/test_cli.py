@@ -71,3 +71,14 @@ def test_python_dash_m_entry_point():
     done = subprocess.run([sys.executable, "-m", "cchc_analysis", "--version"], capture_output=True, text=True)
     assert done.returncode == 0
     assert done.stdout.startswith("cchc-analysis ")
+
+
+def test_the_cchc_process_spares_the_collector_at_exit_and_main_does_not():
+    code = ("import contextlib, gc, io\nfrom cchc_analysis import cli\n"
+            "with contextlib.redirect_stdout(io.StringIO()):\n    cli.main(['--version'])\n"
+            "before = gc.get_freeze_count()\n"
+            "cli.main = lambda argv=None, **kw: 7\n"
+            "code = cli.run([])\n"
+            "print(before, code, gc.get_freeze_count() > 0)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.stdout.split() == ["0", "7", "True"], done.stderr[-2000:]
