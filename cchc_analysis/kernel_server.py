@@ -199,6 +199,7 @@ def _serve(conn: Any, other_end: Any, imports: tuple[str, ...], env: dict[str, s
     (``other_end``, its end, copied here by the fork, is closed first: the pipe then ends with the parent's)."""
     other_end.close()
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # kernels are reaped by the system as they end
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the command's to handle: it stops the server
     os.environ.update(env)
     os.environ["JPY_PARENT_PID"] = str(parent)  # read once, at ipykernel's import, as a kernel does at start
     _backend_from_environment()

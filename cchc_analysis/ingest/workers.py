@@ -113,8 +113,10 @@ def _serve(conn: Any, counter: Any) -> None:
     """The worker's loop: take files of the job (sharing ``counter`` with the main process), send their
     outcomes back by index, until told to stop."""
     import gc
+    import signal
 
     gc.disable()  # as the cleaning does: many new objects and no cycles
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the main process's to handle: it stops this one
     while True:
         try:
             job = conn.recv()
